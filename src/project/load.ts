@@ -1,0 +1,213 @@
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { loadProject, type ProjectConfig } from '../config/project.js';
+import { loadTarget, type Target } from '../config/profiles.js';
+import { readSchemaFile, type ResourceSpec, type SourceSpec } from '../config/schema-yaml.js';
+import { isRecord, parseYamlFile } from '../config/yaml-file.js';
+import { findCycle, invert, topologicalOrder } from '../graph/dag.js';
+import type { GraphNode } from '../graph/nodes.js';
+import type { Program } from '../templating/ast.js';
+import { analyzeMacros, parseMacroFile, type MacroDef } from '../templating/macros.js';
+import { renderConfigString } from '../templating/standalone.js';
+import { error, hasErrors, type Diagnostic } from '../util/diagnostics.js';
+import { didYouMean } from '../util/suggest.js';
+import { discoverFiles, type ProjectFiles } from './discover.js';
+import { duplicateError, parseModel, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
+
+export interface LoadOptions {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  /** The --vars YAML text. */
+  vars?: string;
+}
+
+/** Everything known about a project before it touches the warehouse. */
+export interface LoadedProject {
+  config: ProjectConfig;
+  target: Target;
+  vars: Record<string, unknown>;
+  files: ProjectFiles;
+  nodes: Map<string, GraphNode>;
+  parents: Map<string, string[]>;
+  children: Map<string, string[]>;
+  /** Dependency order of every node. */
+  order: string[];
+  templates: Map<string, Program>;
+  sourceText: Map<string, string>;
+  macros: Map<string, MacroDef>;
+  resourceSpecs: ResourceSpec[];
+  sourceSpecs: SourceSpec[];
+  diagnostics: Diagnostic[];
+}
+
+export type LoadResult = { project: LoadedProject; diagnostics: Diagnostic[] } | { project?: undefined; diagnostics: Diagnostic[] };
+
+export function loadFullProject(opts: LoadOptions): LoadResult {
+  const dir = resolve(opts.projectDir);
+  const { project: config, diagnostics } = loadProject(dir);
+  if (!config || hasErrors(diagnostics)) return { diagnostics };
+  const vars = mergeCliVars(config.vars, opts.vars, diagnostics);
+  const { target, diagnostics: targetDiagnostics } = loadTarget({
+    projectDir: dir,
+    profilesDir: opts.profilesDir,
+    profileName: config.profile,
+    targetName: opts.target,
+    renderString: (text, file, line) => renderConfigString(text, file, line, vars),
+  });
+  diagnostics.push(...targetDiagnostics);
+  if (!target || hasErrors(diagnostics)) return { diagnostics };
+  const project = buildProject(config, target, vars, diagnostics);
+  return hasErrors(diagnostics) ? { diagnostics } : { project, diagnostics };
+}
+
+function mergeCliVars(projectVars: Record<string, unknown>, cli: string | undefined, diagnostics: Diagnostic[]): Record<string, unknown> {
+  if (!cli) return { ...projectVars };
+  try {
+    const parsed: unknown = parseYaml(cli);
+    if (isRecord(parsed)) return { ...projectVars, ...parsed };
+  } catch {
+    // reported below
+  }
+  diagnostics.push(error(`--vars must be a YAML mapping, e.g. --vars '{lookback_hours: 12}' (got ${JSON.stringify(cli)})`));
+  return { ...projectVars };
+}
+
+function buildProject(config: ProjectConfig, target: Target, vars: Record<string, unknown>, diagnostics: Diagnostic[]): LoadedProject {
+  const files = discoverFiles(config);
+  const sourceText = new Map<string, string>();
+  const read = (path: string) => {
+    const text = readProjectFile(config, path);
+    sourceText.set(path, text);
+    return text;
+  };
+  const macros = loadMacros(files.macros, read, diagnostics);
+  const { resources, sources } = loadSchemaFiles(files.schemaFiles, read, diagnostics);
+  const specsByName = (type: 'model' | 'seed') => new Map(resources.filter((r) => r.resourceType === type).map((r) => [r.name, r]));
+  const modelSpecs = specsByName('model');
+  const seedSpecs = specsByName('seed');
+
+  const nodes = new Map<string, GraphNode>();
+  const templates = new Map<string, Program>();
+  const parsedModels: ParsedSqlNode[] = [];
+  const byName = new Map<string, GraphNode>();
+  const addNamed = (node: GraphNode) => {
+    const existing = byName.get(node.name);
+    if (existing) {
+      diagnostics.push(duplicateError(node.resourceType === existing.resourceType ? node.resourceType : 'node', node.name, existing.path, node.path));
+      return false;
+    }
+    byName.set(node.name, node);
+    return true;
+  };
+  for (const path of files.seeds) {
+    const node = seedNode(config, path, seedSpecs, target.schema);
+    if (node.config.enabled && addNamed(node)) nodes.set(node.uniqueId, node);
+  }
+  for (const path of files.models) {
+    const { parsed, diagnostics: ds } = parseModel(config, path, read(path), macros, modelSpecs, target.schema);
+    diagnostics.push(...ds);
+    if (!parsed || !parsed.node.config.enabled || !addNamed(parsed.node)) continue;
+    nodes.set(parsed.node.uniqueId, parsed.node);
+    templates.set(parsed.node.uniqueId, parsed.program);
+    parsedModels.push(parsed);
+  }
+  const sourceIds = new Map<string, string>();
+  for (const spec of sources) {
+    for (const node of sourceNodes(config, spec)) {
+      if (!node.config.enabled) continue;
+      const key = `${node.sourceName}.${node.tableName}`;
+      if (sourceIds.has(key)) {
+        diagnostics.push(error(`source table ${key} is declared twice — keep one declaration`, spec.file, spec.line, spec.col));
+        continue;
+      }
+      sourceIds.set(key, node.uniqueId);
+      nodes.set(node.uniqueId, node);
+    }
+  }
+  for (const spec of resources) {
+    const kind = spec.resourceType;
+    if (!byName.has(spec.name) || byName.get(spec.name)!.resourceType !== kind) {
+      const names = [...byName.values()].filter((n) => n.resourceType === kind).map((n) => n.name);
+      diagnostics.push({ level: 'warn', message: `${kind} "${spec.name}" is described here but has no ${kind === 'model' ? '.sql' : '.csv'} file${didYouMean(spec.name, names)}`, file: spec.file, line: spec.line, col: spec.col });
+    }
+  }
+  for (const m of parsedModels) resolveEdges(m, byName, sourceIds, diagnostics);
+
+  const parents = new Map([...nodes.values()].map((n) => [n.uniqueId, n.dependsOn]));
+  const { order, cyclic } = topologicalOrder(parents);
+  if (cyclic.length > 0) {
+    const cycle = findCycle(parents, cyclic) ?? cyclic;
+    const names = cycle.map((id) => nodes.get(id)!.name).join(' → ');
+    const where = [...new Set(cycle.map((id) => nodes.get(id)!.path))].join(', ');
+    diagnostics.push(error(`dependency cycle: ${names} (${where}) — a model cannot depend on itself, directly or through others`, nodes.get(cycle[0]!)!.path));
+  }
+  return {
+    config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, macros,
+    resourceSpecs: resources, sourceSpecs: sources, diagnostics,
+  };
+}
+
+function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, sourceIds: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): void {
+  const deps = new Set<string>();
+  for (const ref of m.refs) {
+    const target = byName.get(ref.name);
+    if (target && (target.resourceType === 'model' || target.resourceType === 'seed')) deps.add(target.uniqueId);
+    else {
+      const names = [...byName.keys()];
+      diagnostics.push(error(`ref "${ref.name}" does not match any model or seed${didYouMean(ref.name, names)}`, m.node.path, ref.line, ref.col));
+    }
+  }
+  for (const s of m.sources) {
+    const id = sourceIds.get(`${s.source}.${s.table}`);
+    if (id) deps.add(id);
+    else {
+      diagnostics.push(error(`source "${s.source}.${s.table}" is not declared in any schema YAML${didYouMean(`${s.source}.${s.table}`, sourceIds.keys())}`, m.node.path, s.line, s.col));
+    }
+  }
+  m.node.dependsOn = [...deps].sort();
+}
+
+function loadMacros(paths: readonly string[], read: (p: string) => string, diagnostics: Diagnostic[]): Map<string, MacroDef> {
+  const macros = new Map<string, MacroDef>();
+  for (const path of paths) {
+    const { macros: defs, diagnostics: ds } = parseMacroFile(read(path), path);
+    diagnostics.push(...ds);
+    for (const def of defs) {
+      const existing = macros.get(def.name);
+      if (existing) {
+        diagnostics.push(error(`macro "${def.name}" is defined twice: ${existing.file}:${existing.line} and here — rename one`, def.file, def.line));
+        continue;
+      }
+      if (['ref', 'source', 'config', 'var', 'env_var', 'if', 'unless', 'each', 'with', 'lookup', 'log', 'macro', 'test'].includes(def.name)) {
+        diagnostics.push(error(`macro name "${def.name}" is reserved for a built-in helper — rename the macro`, def.file, def.line));
+        continue;
+      }
+      macros.set(def.name, def);
+    }
+  }
+  diagnostics.push(...analyzeMacros(macros));
+  return macros;
+}
+
+function loadSchemaFiles(paths: readonly string[], read: (p: string) => string, diagnostics: Diagnostic[]): { resources: ResourceSpec[]; sources: SourceSpec[] } {
+  const resources: ResourceSpec[] = [];
+  const sources: SourceSpec[] = [];
+  for (const path of paths) {
+    const { yaml, diagnostics: parseDs } = parseYamlFile(path, read(path));
+    diagnostics.push(...parseDs);
+    if (!yaml) continue;
+    const { schema, diagnostics: ds } = readSchemaFile(yaml, (name) => name);
+    diagnostics.push(...ds);
+    resources.push(...schema.resources);
+    sources.push(...schema.sources);
+  }
+  const seen = new Map<string, ResourceSpec>();
+  for (const r of resources) {
+    const key = `${r.resourceType}:${r.name}`;
+    const prev = seen.get(key);
+    if (prev) diagnostics.push(error(`${r.resourceType} "${r.name}" is described twice: ${prev.file}:${prev.line} and here — merge the two entries`, r.file, r.line, r.col));
+    else seen.set(key, r);
+  }
+  return { resources, sources };
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configValueFromTemplate, mergeConfigs, validateConfig, type PartialConfig } from '../config/node-config.js';
+import { folderLayers, type ProjectConfig } from '../config/project.js';
+import type { ResourceSpec, SourceSpec } from '../config/schema-yaml.js';
+import type { GraphNode, RefCall, SourceCall } from '../graph/nodes.js';
+import { error, type Diagnostic } from '../util/diagnostics.js';
+import { analyzeTemplate, MODEL_VARIABLES, type TemplateAnalysis } from '../templating/analyze.js';
+import type { Program } from '../templating/ast.js';
+import type { MacroDef } from '../templating/macros.js';
+import { parseTemplate } from '../templating/parse.js';
+import { baseName, foldersBelowRoot } from './discover.js';
+
+/** A node parsed from a SQL template, before its references are resolved into edges. */
+export interface ParsedSqlNode {
+  node: GraphNode;
+  program: Program;
+  refs: RefCall[];
+  sources: SourceCall[];
+}
+
+/** Parses a model file: its template, what it references (own and through macros) and its `{{config}}`. */
+export function parseModel(
+  project: ProjectConfig,
+  path: string,
+  text: string,
+  macros: ReadonlyMap<string, MacroDef>,
+  specs: ReadonlyMap<string, ResourceSpec>,
+  targetSchema: string,
+): { parsed?: ParsedSqlNode; diagnostics: Diagnostic[] } {
+  const parsed = parseTemplate(text, path);
+  if (!parsed.program) return { diagnostics: parsed.diagnostics };
+  const { analysis, diagnostics } = analyzeTemplate(parsed.program, {
+    file: path,
+    macros,
+    variables: new Set(MODEL_VARIABLES),
+    allowDynamicRelations: false,
+  });
+  const name = baseName(path);
+  const fileConfig = templateConfig(analysis, path, diagnostics);
+  const spec = specs.get(name);
+  const folders = foldersBelowRoot(path, project.modelPaths);
+  const config = mergeConfigs({ materialized: 'view' }, [
+    ...folderLayers(project.models, [...folders, name]),
+    spec?.config ?? {},
+    fileConfig,
+  ]);
+  const { refs, sources } = withMacroDependencies(analysis, macros);
+  const node: GraphNode = {
+    uniqueId: `model.${project.name}.${name}`,
+    resourceType: 'model',
+    name,
+    packageName: project.name,
+    path,
+    fqn: [project.name, ...folders, name],
+    tags: config.tags,
+    config,
+    description: spec?.description,
+    schema: config.schema ?? targetSchema,
+    identifier: config.alias ?? name,
+    dependsOn: [],
+  };
+  return { parsed: { node, program: parsed.program, refs, sources }, diagnostics };
+}
+
+function templateConfig(analysis: TemplateAnalysis, file: string, diagnostics: Diagnostic[]): PartialConfig {
+  const raw: Record<string, unknown> = {};
+  const where: Record<string, { line: number; col: number }> = {};
+  for (const c of analysis.config) {
+    raw[c.key] = configValueFromTemplate(c.value);
+    where[c.key] = c;
+  }
+  const { config, diagnostics: ds } = validateConfig(raw, 'model', (key) => ({ file, ...where[key] }));
+  diagnostics.push(...ds);
+  return config;
+}
+
+/** A model depends on what the macros it calls reference, at the call site's position. */
+function withMacroDependencies(analysis: TemplateAnalysis, macros: ReadonlyMap<string, MacroDef>): { refs: RefCall[]; sources: SourceCall[] } {
+  const refs = [...analysis.refs];
+  const sources = [...analysis.sources];
+  const seen = new Set<string>();
+  const visit = (name: string, at: { line: number; col: number }) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const def = macros.get(name);
+    if (!def?.analysis) return;
+    for (const r of def.analysis.refs) refs.push({ ...r, ...at });
+    for (const s of def.analysis.sources) sources.push({ ...s, ...at });
+    for (const call of def.analysis.macroCalls) visit(call.name, at);
+  };
+  for (const call of analysis.macroCalls) visit(call.name, call);
+  return { refs, sources };
+}
+
+export function seedNode(project: ProjectConfig, path: string, specs: ReadonlyMap<string, ResourceSpec>, targetSchema: string): GraphNode {
+  const name = baseName(path);
+  const spec = specs.get(name);
+  const folders = foldersBelowRoot(path, project.seedPaths);
+  const config = mergeConfigs({ materialized: 'seed' }, [...folderLayers(project.seeds, [...folders, name]), spec?.config ?? {}]);
+  return {
+    uniqueId: `seed.${project.name}.${name}`,
+    resourceType: 'seed',
+    name,
+    packageName: project.name,
+    path,
+    fqn: [project.name, ...folders, name],
+    tags: config.tags,
+    config,
+    description: spec?.description,
+    schema: config.schema ?? targetSchema,
+    identifier: config.alias ?? name,
+    dependsOn: [],
+  };
+}
+
+export function sourceNodes(project: ProjectConfig, spec: SourceSpec): GraphNode[] {
+  return spec.tables.map((table) => {
+    const config = mergeConfigs({}, [...folderLayers(project.sources, [spec.name, table.name]), spec.config, table.config]);
+    return {
+      uniqueId: `source.${project.name}.${spec.name}.${table.name}`,
+      resourceType: 'source',
+      name: table.name,
+      packageName: project.name,
+      path: spec.file,
+      fqn: [project.name, spec.name, table.name],
+      tags: config.tags,
+      config,
+      description: table.description,
+      schema: spec.schema,
+      identifier: table.identifier,
+      dependsOn: [],
+      sourceName: spec.name,
+      tableName: table.name,
+    };
+  });
+}
+
+export function readProjectFile(project: ProjectConfig, path: string): string {
+  return readFileSync(join(project.dir, path), 'utf8');
+}
+
+export function duplicateError(kind: string, name: string, first: string, second: string): Diagnostic {
+  return error(`two ${kind}s are named "${name}": ${first} and ${second} — rename one (names must be unique across models and seeds)`, second);
+}

@@ -1,0 +1,31 @@
+import Handlebars from 'handlebars';
+import { error, type Diagnostic } from '../util/diagnostics.js';
+import type { Program } from './ast.js';
+
+/** Parses a template, turning Handlebars' syntax errors into a diagnostic at file:line:col. */
+export function parseTemplate(text: string, file: string): { program?: Program; diagnostics: Diagnostic[] } {
+  try {
+    return { program: Handlebars.parse(text), diagnostics: [] };
+  } catch (e) {
+    return { diagnostics: [templateSyntaxError(e, file)] };
+  }
+}
+
+function templateSyntaxError(e: unknown, file: string): Diagnostic {
+  const message = e instanceof Error ? e.message : String(e);
+  // Handlebars: "Parse error on line 3:\n...\n----^\nExpecting 'ID', got 'EOF'" or "a doesn't match b - 3:5".
+  const parseLine = /Parse error on line (\d+):\n(.*)\n(-*)\^\n(.*)/.exec(message);
+  if (parseLine) {
+    const col = parseLine[3]!.length + 1;
+    return error(`template syntax error: ${explainExpecting(parseLine[4]!)}`, file, Number(parseLine[1]), col);
+  }
+  const located = /^(.*) - (\d+):(\d+)$/s.exec(message);
+  if (located) return error(`template syntax error: ${located[1]}`, file, Number(located[2]), Number(located[3]) + 1);
+  return error(`template syntax error: ${message.split('\n')[0]}`, file);
+}
+
+function explainExpecting(text: string): string {
+  if (/got 'EOF'/.test(text)) return 'the template ends inside {{ }} or an open {{#block}} — close it';
+  if (/got 'INVALID'/.test(text)) return 'unexpected character inside {{ }}';
+  return text.replace(/^Expecting /, 'expected ');
+}
