@@ -1,0 +1,32 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Target } from '../../config/profiles.js';
+import { error, UserError } from '../../util/diagnostics.js';
+import { DuckDBWarehouse } from './warehouse.js';
+
+/** Opens the target's warehouse; a file held by another process is a user error, not a crash. */
+export async function openWarehouse(target: Target, displayPath: string, mode: 'write' | 'read' = 'write'): Promise<DuckDBWarehouse> {
+  // Reading a warehouse that does not exist yet must not create it: an empty in-memory one answers the same.
+  const inMemory = target.path.startsWith(':memory:') || (mode === 'read' && !existsSync(target.path));
+  if (!inMemory) mkdirSync(dirname(target.path), { recursive: true });
+  const options = Object.fromEntries(Object.entries(target.settings).map(([k, v]) => [k, String(v)]));
+  if (mode === 'read' && !inMemory) options.access_mode = 'READ_ONLY';
+  try {
+    const instance = await DuckDBInstance.create(inMemory ? ':memory:' : target.path, options);
+    const warehouse = new DuckDBWarehouse(instance, inMemory ? ':memory:' : displayPath);
+    for (const ext of target.extensions) await warehouse.run(`LOAD ${ext.replace(/[^A-Za-z0-9_]/g, '')}`);
+    return warehouse;
+  } catch (e) {
+    throw new UserError([error(describeOpenFailure(e, inMemory ? ':memory:' : displayPath))]);
+  }
+}
+
+export function describeOpenFailure(e: unknown, display: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+  if (lock) {
+    return `warehouse ${display} is locked by another process (PID ${lock[2]}, ${lock[1]}) — wait for it to finish or stop it, then run again`;
+  }
+  return `cannot open warehouse ${display}: ${message.split('\n')[0]}`;
+}

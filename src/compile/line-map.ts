@@ -1,0 +1,51 @@
+/**
+ * Maps a line of rendered SQL back to the template line it came from. Rendering loses positions,
+ * so the two texts are aligned: lines that survive rendering unchanged anchor the mapping
+ * (longest common subsequence), and lines produced by helpers take the nearest anchor above them.
+ */
+export function templateLineFor(rendered: string, template: string, renderedLine: number): number {
+  const out = rendered.split('\n').map(normalise);
+  const src = template.split('\n').map(normalise);
+  const anchors = alignLines(out, src);
+  let i = renderedLine - 1;
+  while (i >= 0 && anchors[i] === undefined) i--;
+  if (i < 0) return Math.min(renderedLine, src.length);
+  return Math.min(anchors[i]! + (renderedLine - 1 - i) + 1, src.length);
+}
+
+/** 1-based line of a character offset. */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function normalise(line: string): string {
+  return line.trim().replace(/\s+/g, ' ');
+}
+
+const MAX_CELLS = 4_000_000;
+
+function alignLines(out: string[], src: string[]): (number | undefined)[] {
+  const anchors: (number | undefined)[] = new Array(out.length).fill(undefined);
+  if (out.length * src.length > MAX_CELLS) return anchors;
+  const n = out.length;
+  const m = src.length;
+  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = out[i] !== '' && out[i] === src[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (out[i] !== '' && out[i] === src[j]) {
+      anchors[i] = j;
+      i++;
+      j++;
+    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
+    else j++;
+  }
+  return anchors;
+}

@@ -1,0 +1,24 @@
+/** The outcome of one node, as run_results.json and the reporters see it. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
+
+export interface NodeResult {
+  uniqueId: string;
+  status: NodeStatus;
+  /** The bracketed word on the console: OK, ERROR, SKIP, INSERT 3, PASS, FAIL 3, ... */
+  statusText: string;
+  message: string;
+  startedAt: string;
+  completedAt: string;
+  executionTime: number;
+  thread: number;
+  rowsAffected?: number;
+  failures?: number;
+  /** For errors: where in the project the problem is. */
+  file?: string;
+  line?: number;
+  compiledPath?: string;
+}
+
+export function isFailure(r: NodeResult): boolean {
+  return r.status === 'error' || r.status === 'fail';
+}

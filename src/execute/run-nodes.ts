@@ -1,0 +1,122 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RelationKind, Session, Warehouse } from '../adapters/adapter.js';
+import type { CompiledNode } from '../compile/compile.js';
+import type { GraphNode } from '../graph/nodes.js';
+import { materialize } from '../materializations/index.js';
+import { MaterializationError } from '../materializations/incremental.js';
+import type { LoadedProject } from '../project/load.js';
+import type { Reporter } from '../cli/reporter.js';
+import type { NodeResult } from './results.js';
+import { schedule } from './scheduler.js';
+import { describeSqlError } from './sql-errors.js';
+
+export interface ExecuteOptions {
+  threads: number;
+  failFast: boolean;
+  fullRefresh: boolean;
+  /** Absolute target/ folder, for target/run/. */
+  targetDir: string;
+}
+
+/** What `{{node}}` is called on the console: "sql view model main.stg_events", "seed file main.customers". */
+export function describeNode(node: GraphNode): string {
+  const relation = `${node.schema}.${node.identifier}`;
+  if (node.resourceType === 'seed') return `seed file ${relation}`;
+  return `sql ${node.config.materialized} model ${relation}`;
+}
+
+/** Builds the given nodes (in dependency order) on the warehouse, `threads` at a time. */
+export async function executeNodes(
+  project: LoadedProject,
+  compiled: ReadonlyMap<string, CompiledNode>,
+  order: readonly string[],
+  warehouse: Warehouse,
+  existing: Map<string, RelationKind>,
+  reporter: Reporter,
+  opts: ExecuteOptions,
+): Promise<NodeResult[]> {
+  const threads = Math.max(1, Math.min(opts.threads, order.length));
+  const sessions: Session[] = [];
+  for (let i = 0; i < threads; i++) sessions.push(await warehouse.session());
+  const results: NodeResult[] = [];
+  let started = 0;
+  const total = order.length;
+  const indexOf = new Map<string, number>();
+  try {
+    await schedule(order, project.parents, { threads, failFast: opts.failFast }, {
+      run: async (id, worker) => {
+        const node = project.nodes.get(id)!;
+        const index = ++started;
+        indexOf.set(id, index);
+        reporter.nodeStart(index, total, id, describeNode(node));
+        const result = await runOne(project, node, compiled.get(id), sessions[worker]!, existing, worker, opts);
+        results.push(result);
+        reporter.nodeDone(index, total, describeNode(node), result);
+        return result.status === 'error' ? 'failed' : 'ok';
+      },
+      skip: (id, because) => {
+        const node = project.nodes.get(id)!;
+        const index = ++started;
+        const now = new Date().toISOString();
+        const cause = because ? `skipped because ${project.nodes.get(because)?.name ?? because} failed` : 'skipped: the run stopped at the first failure (--fail-fast)';
+        const result: NodeResult = { uniqueId: id, status: 'skipped', statusText: 'SKIP', message: cause, startedAt: now, completedAt: now, executionTime: 0, thread: 0 };
+        results.push(result);
+        reporter.nodeDone(index, total, `relation ${node.schema}.${node.identifier}`, result);
+      },
+    });
+  } finally {
+    for (const s of sessions) s.close();
+  }
+  return results;
+}
+
+async function runOne(
+  project: LoadedProject,
+  node: GraphNode,
+  compiled: CompiledNode | undefined,
+  session: Session,
+  existing: Map<string, RelationKind>,
+  thread: number,
+  opts: ExecuteOptions,
+): Promise<NodeResult> {
+  const startedAt = new Date();
+  const statements: string[] = [];
+  const finish = (fields: Omit<NodeResult, 'uniqueId' | 'startedAt' | 'completedAt' | 'executionTime' | 'thread'>): NodeResult => {
+    const completedAt = new Date();
+    writeRunSql(opts.targetDir, project.config.name, node.path, statements);
+    return {
+      uniqueId: node.uniqueId,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      executionTime: (completedAt.getTime() - startedAt.getTime()) / 1000,
+      thread,
+      ...fields,
+    };
+  };
+  try {
+    const outcome = await materialize({ node, compiled, session, existing, fullRefresh: opts.fullRefresh, projectDir: project.config.dir, statements });
+    return finish({ status: 'success', statusText: outcome.status, message: outcome.message, rowsAffected: outcome.rowsAffected });
+  } catch (e) {
+    if (e instanceof MaterializationError) return finish({ status: 'error', statusText: 'ERROR', message: e.message, file: node.path });
+    const template = project.sourceText.get(node.path);
+    const { message, line } = node.resourceType === 'seed' ? describeSeedError(e) : describeSqlError(e, compiled?.sql, template);
+    return finish({ status: 'error', statusText: 'ERROR', message, file: node.path, line });
+  }
+}
+
+/** DuckDB's CSV reader names the line ("CSV Error on Line: 3"); keep that and the reason. */
+export function describeSeedError(e: unknown): { message: string; line?: number } {
+  const raw = e instanceof Error ? e.message : String(e);
+  const line = /CSV Error on Line: (\d+)/.exec(raw)?.[1];
+  const lines = raw.split('\n').map((l) => l.trim()).filter(Boolean);
+  const reason = lines.find((l, i) => i > 0 && !/^Original Line:/.test(l)) ?? lines[0] ?? raw;
+  return { message: `malformed CSV: ${line ? reason : lines[0]}`, line: line ? Number(line) : undefined };
+}
+
+function writeRunSql(targetDir: string, projectName: string, path: string, statements: readonly string[]): void {
+  if (statements.length === 0) return;
+  const file = join(targetDir, 'run', projectName, path.replace(/\.csv$/, '.sql'));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, statements.join(';\n\n') + ';\n');
+}

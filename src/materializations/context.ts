@@ -1,0 +1,30 @@
+import type { RelationKind, Session } from '../adapters/adapter.js';
+import type { CompiledNode } from '../compile/compile.js';
+import type { GraphNode } from '../graph/nodes.js';
+
+export interface MaterializeContext {
+  node: GraphNode;
+  compiled?: CompiledNode;
+  session: Session;
+  /** What the warehouse holds, "schema.name" → kind; kept current as nodes are built. */
+  existing: Map<string, RelationKind>;
+  fullRefresh: boolean;
+  projectDir: string;
+  /** Every statement run, for target/run/. */
+  statements: string[];
+}
+
+export interface Outcome {
+  /** "created sql view model main.stg_events". */
+  message: string;
+  /** The bracketed status word: OK, INSERT 120, ... */
+  status: string;
+  rowsAffected?: number;
+}
+
+/** Where the model's query starts in every statement that wraps it, so DuckDB's "LINE n" maps back. */
+export const QUERY_FIRST_LINE = 2;
+
+export function wrapQuery(head: string, sql: string): string {
+  return `${head} (\n${sql}\n)`;
+}

@@ -1,0 +1,90 @@
+import type { Column } from '../adapters/adapter.js';
+import { quoteIdent, relationName } from '../util/sql.js';
+import { wrapQuery, type MaterializeContext, type Outcome } from './context.js';
+import { buildTableAside } from './relations.js';
+
+/** A model-level failure whose message is already written for the user. */
+export class MaterializationError extends Error {}
+
+export async function materializeIncremental(ctx: MaterializeContext): Promise<Outcome> {
+  const { node, compiled } = ctx;
+  const what = `sql incremental model ${node.schema}.${node.identifier}`;
+  if (!compiled!.isIncremental) {
+    const rows = await buildTableAside(ctx, compiled!.sql);
+    return { message: `created ${what}`, status: 'OK', rowsAffected: rows };
+  }
+  const staging = quoteIdent(`__modelrun_incr_${node.identifier}`);
+  const create = wrapQuery(`CREATE OR REPLACE TEMP TABLE ${staging} AS`, compiled!.sql);
+  ctx.statements.push(create);
+  await ctx.session.execute(create);
+  try {
+    const rows = await mergeInto(ctx, staging);
+    return { message: `inserted into ${what}`, status: 'OK', rowsAffected: rows };
+  } finally {
+    await ctx.session.execute(`DROP TABLE IF EXISTS ${staging}`);
+  }
+}
+
+async function mergeInto(ctx: MaterializeContext, staging: string): Promise<number> {
+  const { node, session } = ctx;
+  const target = relationName(node.schema, node.identifier);
+  const existingColumns = await session.columns(node.schema, node.identifier);
+  const newColumns = await stagingColumns(ctx, staging);
+  const plan = planSchemaChange(node.name, node.config.on_schema_change ?? 'ignore', existingColumns, newColumns);
+  const keys = uniqueKeys(node.config.unique_key);
+  const missingKey = keys.find((k) => !newColumns.some((c) => c.name === k));
+  if (missingKey) throw new MaterializationError(`unique_key "${missingKey}" is not a column of ${node.name}'s query (columns: ${newColumns.map((c) => c.name).join(', ')})`);
+  const cols = plan.insertColumns.map(quoteIdent).join(', ');
+  const statements = [
+    ...plan.alterations.map((a) => `ALTER TABLE ${target} ${a}`),
+    ...(keys.length > 0
+      ? [`DELETE FROM ${target} WHERE (${keys.map(quoteIdent).join(', ')}) IN (SELECT ${keys.map(quoteIdent).join(', ')} FROM ${staging})`]
+      : []),
+    `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${staging}`,
+  ];
+  ctx.statements.push(...statements);
+  const counts = await session.transaction(statements);
+  return counts[counts.length - 1]!;
+}
+
+async function stagingColumns(ctx: MaterializeContext, staging: string): Promise<Column[]> {
+  const rows = await ctx.session.query(`DESCRIBE ${staging}`);
+  return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+export function uniqueKeys(key: unknown): string[] {
+  if (key === undefined || key === null) return [];
+  const list = Array.isArray(key) ? key : [key];
+  return list.flatMap((k) => String(k).split(',')).map((k) => k.trim()).filter((k) => k !== '');
+}
+
+export interface SchemaPlan {
+  alterations: string[];
+  insertColumns: string[];
+}
+
+/** What an incremental run does when the query's columns no longer match the table's (dbt's on_schema_change). */
+export function planSchemaChange(model: string, mode: string, existing: readonly Column[], incoming: readonly Column[]): SchemaPlan {
+  const has = (list: readonly Column[], name: string) => list.some((c) => c.name === name);
+  const added = incoming.filter((c) => !has(existing, c.name));
+  const removed = existing.filter((c) => !has(incoming, c.name));
+  const shared = incoming.filter((c) => has(existing, c.name)).map((c) => c.name);
+  if (added.length === 0 && removed.length === 0) return { alterations: [], insertColumns: shared };
+  const change = [
+    added.length ? `new columns ${added.map((c) => c.name).join(', ')}` : '',
+    removed.length ? `removed columns ${removed.map((c) => c.name).join(', ')}` : '',
+  ].filter(Boolean).join('; ');
+  switch (mode) {
+    case 'fail':
+      throw new MaterializationError(`the columns of ${model} changed (${change}) and on_schema_change is "fail" — run with --full-refresh, or set on_schema_change: append_new_columns`);
+    case 'append_new_columns':
+      return { alterations: added.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${c.type}`), insertColumns: incoming.map((c) => c.name) };
+    case 'sync_all_columns':
+      return {
+        alterations: [...added.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${c.type}`), ...removed.map((c) => `DROP COLUMN ${quoteIdent(c.name)}`)],
+        insertColumns: incoming.map((c) => c.name),
+      };
+    default:
+      return { alterations: [], insertColumns: shared };
+  }
+}
