@@ -69,7 +69,7 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
       },
     };
     try {
-      const rendered = stripTrailingSemicolons(env.render(program, ctx));
+      const rendered = tidy(env.render(program, ctx));
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);
       const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
       compiled.set(id, { uniqueId: id, sql, rendered, ephemerals, isIncremental });
@@ -115,8 +115,9 @@ function ephemeralChain(direct: readonly string[], compiled: ReadonlyMap<string,
   return chain;
 }
 
-function stripTrailingSemicolons(sql: string): string {
-  return sql.replace(/[\s;]+$/, '');
+/** Blank lines left by `{{config}}` at the top and semicolons at the end have no place inside a CREATE ... AS (...). */
+function tidy(sql: string): string {
+  return sql.replace(/^(?:[ \t]*\n)+/, '').replace(/[\s;]+$/, '');
 }
 
 const QUERY_START = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\(|[A-Za-z]+)/;

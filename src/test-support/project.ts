@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** The compiled CLI: tests run what users run (npm test builds it first). */
+export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+
+export const DEFAULT_PROFILES = (name = 'test_project') => `${name}:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: warehouse.duckdb, threads: 1 }\n`;
+
+/** Writes a project into a new temp folder; `project.yml` and `profiles.yml` get defaults unless given. */
+export function makeProject(files: Record<string, string>, name = 'test_project'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'modelrun-test-'));
+  const all: Record<string, string> = { 'project.yml': `name: ${name}\nprofile: ${name}\n`, 'profiles.yml': DEFAULT_PROFILES(name), ...files };
+  for (const [path, text] of Object.entries(all)) writeFile(dir, path, text);
+  return dir;
+}
+
+export function writeFile(dir: string, path: string, text: string): void {
+  const file = join(dir, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `modelrun <args>` in `cwd` as a child process, with NO_COLOR so output compares as text. */
+export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Reads rows from a warehouse file (opened, read and closed again so the CLI can open it next). */
+export async function query(dbPath: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(dbPath);
+  try {
+    const conn = await instance.connect();
+    const reader = await conn.runAndReadAll(sql);
+    const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+    conn.closeSync();
+    return rows;
+  } finally {
+    instance.closeSync();
+  }
+}
