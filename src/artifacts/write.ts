@@ -1,13 +1,28 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export function writeJson(file: string, value: unknown): void {
+export function writeJson(file: string, value: unknown, pretty = true): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(file, (pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)) + '\n');
 }
 
 export function writeText(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** Writes only when the content differs: rewriting thousands of unchanged files costs more than reading them. */
+export function writeIfChanged(file: string, text: string, knownDirs: Set<string>): void {
+  const dir = dirname(file);
+  if (!knownDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    knownDirs.add(dir);
+  }
+  try {
+    if (readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // not there yet
+  }
   writeFileSync(file, text);
 }
 

@@ -1,23 +1,39 @@
 import type { RelationKind, Warehouse } from '../adapters/adapter.js';
-import { compiledPath, writeText } from '../artifacts/write.js';
+import { compiledPath, writeIfChanged } from '../artifacts/write.js';
 import { compileNodes, validateCompiled, type CompiledNode } from '../compile/compile.js';
 import type { LoadedProject } from '../project/load.js';
+import { writeBuildCache } from '../project/build-cache.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../util/diagnostics.js';
 
 export interface PreparedSql {
   compiled: Map<string, CompiledNode>;
   existing: Map<string, RelationKind>;
+  /** False when every node and the project itself came unchanged from the cache. */
+  changed: boolean;
 }
 
-/** Renders and parses every selected node before anything runs; writes target/compiled/. */
-export async function prepareSql(project: LoadedProject, ids: readonly string[], warehouse: Warehouse, fullRefresh: boolean, targetDir: string, runStartedAt: string): Promise<PreparedSql> {
-  const existing = await warehouse.relations();
-  const withTemplates = new Set(ids.filter((id) => project.templates.has(id)));
-  const { compiled, diagnostics } = compileNodes(project, withTemplates, { fullRefresh, existing, runStartedAt });
-  diagnostics.push(...(await validateCompiled(project, compiled, warehouse)));
+/**
+ * Renders and parses every selected node before anything runs; writes target/compiled/.
+ * The warehouse is asked for only when needed (incremental models, SQL to parse), so a compile
+ * that the cache answers never loads DuckDB.
+ */
+export async function prepareSql(project: LoadedProject, ids: readonly string[], warehouse: () => Promise<Warehouse>, fullRefresh: boolean, targetDir: string, runStartedAt: string): Promise<PreparedSql> {
+  const hasIncremental = ids.some((id) => project.nodes.get(id)!.config.materialized === 'incremental');
+  const existing = hasIncremental ? await (await warehouse()).relations() : new Map<string, RelationKind>();
+  const withTemplates = new Set(ids.filter((id) => project.cache.models[project.nodes.get(id)!.path] !== undefined));
+  const { compiled, fresh, diagnostics } = compileNodes(project, withTemplates, { fullRefresh, existing, runStartedAt });
+  const toValidate = new Map([...compiled].filter(([id]) => fresh.has(id)));
+  if (toValidate.size > 0) diagnostics.push(...(await validateCompiled(project, toValidate, await warehouse())));
   if (diagnostics.length > 0) throw new UserError(diagnostics);
+  const dirs = new Set<string>();
+  // Unchanged nodes were written by the compile that cached them, unless target/compiled/ was deleted since.
+  const rewriteAll = !existsSync(join(targetDir, 'compiled', project.config.name));
   for (const c of compiled.values()) {
-    writeText(compiledPath(targetDir, project.config.name, project.nodes.get(c.uniqueId)!.path), c.sql + '\n');
+    if (fresh.has(c.uniqueId) || rewriteAll) writeIfChanged(compiledPath(targetDir, project.config.name, project.nodes.get(c.uniqueId)!.path), c.sql + '\n', dirs);
   }
-  return { compiled, existing };
+  const changed = fresh.size > 0 || project.cacheChanged;
+  if (changed) writeBuildCache(targetDir, project.cache);
+  return { compiled, existing, changed };
 }

@@ -2,6 +2,8 @@ import type { RelationKind, Warehouse } from '../adapters/adapter.js';
 import { relationKey } from '../adapters/adapter.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
+import { hashOf } from '../project/build-cache.js';
+import { parseTemplate } from '../templating/parse.js';
 import { RenderError, TemplateEnvironment, type RenderContext } from '../templating/render.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import { quoteIdent, relationName } from '../util/sql.js';
@@ -26,20 +28,34 @@ export interface CompileOptions {
   runStartedAt: string;
 }
 
-/** Renders the given nodes (and the ephemeral models they need) in dependency order. */
-export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, opts: CompileOptions): { compiled: Map<string, CompiledNode>; diagnostics: Diagnostic[] } {
+/**
+ * Renders the given nodes (and the ephemeral models they need) in dependency order, reusing the
+ * cached SQL of every node whose inputs are unchanged. `fresh` lists the nodes rendered this time.
+ */
+export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, opts: CompileOptions): { compiled: Map<string, CompiledNode>; fresh: Set<string>; diagnostics: Diagnostic[] } {
   const env = new TemplateEnvironment(project.macros);
   const byName = new Map([...project.nodes.values()].filter((n) => n.resourceType !== 'source').map((n) => [n.name, n]));
   const needed = withEphemeralAncestors(project, ids);
   const compiled = new Map<string, CompiledNode>();
+  const fresh = new Set<string>();
+  const keys = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   for (const id of project.order) {
     if (!needed.has(id)) continue;
     const node = project.nodes.get(id)!;
-    const program = project.templates.get(id);
+    const stamp = project.cache.models[node.path]?.stamp;
+    if (stamp === undefined) continue;
+    const isIncremental = incrementalRun(node, opts);
+    const key = compileKey(project, node, stamp, isIncremental, keys);
+    keys.set(id, key);
+    const cached = project.cache.compiled[id];
+    if (cached?.key === key && !project.volatile.has(id)) {
+      compiled.set(id, { uniqueId: id, sql: cached.sql, rendered: cached.rendered ?? cached.sql, ephemerals: cached.ephemerals, isIncremental });
+      continue;
+    }
+    const program = project.templates.get(id) ?? parseTemplate(project.sourceText.get(node.path) ?? '', node.path).program;
     if (!program) continue;
     const ephemeralRefs: string[] = [];
-    const isIncremental = incrementalRun(node, opts);
     const ctx: RenderContext = {
       file: node.path,
       thisRelation: relationName(node.schema, node.identifier),
@@ -73,12 +89,23 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);
       const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
       compiled.set(id, { uniqueId: id, sql, rendered, ephemerals, isIncremental });
+      fresh.add(id);
+      project.cache.compiled[id] = { key, sql, rendered: rendered === sql ? undefined : rendered, ephemerals, isIncremental };
     } catch (e) {
       if (!(e instanceof RenderError)) throw e;
       diagnostics.push(error(e.message, e.file, e.line, e.col));
     }
   }
-  return { compiled, diagnostics };
+  return { compiled, fresh, diagnostics };
+}
+
+/** What a node's compiled SQL depends on besides the global inputs the cache is keyed on. */
+function compileKey(project: LoadedProject, node: GraphNode, stamp: string, isIncremental: boolean, keys: ReadonlyMap<string, string>): string {
+  const parents = node.dependsOn.map((p) => {
+    const parent = project.nodes.get(p)!;
+    return `${p}=${parent.schema}.${parent.identifier}:${parent.config.materialized === 'ephemeral' ? (keys.get(p) ?? '') : ''}`;
+  });
+  return hashOf(stamp, String(isIncremental), node.schema, node.identifier, JSON.stringify(node.config), ...parents);
 }
 
 export function incrementalRun(node: GraphNode, opts: Pick<CompileOptions, 'fullRefresh' | 'existing'>): boolean {
@@ -126,23 +153,33 @@ const QUERY_KEYWORDS = ['select', 'with', 'from', 'values', 'table', 'pivot', 'u
 /** Checks with DuckDB's own parser that every compiled query is one SELECT, pointing errors at template lines. */
 export async function validateCompiled(project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, warehouse: Warehouse): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
+  const queries: { node: GraphNode; sql: string }[] = [];
   for (const c of compiled.values()) {
     const node = project.nodes.get(c.uniqueId)!;
-    const template = project.sourceText.get(node.path) ?? '';
     const keyword = QUERY_START.exec(c.sql)?.[1]?.toLowerCase();
-    if (keyword === undefined) {
-      diagnostics.push(error(`${node.resourceType} ${node.name} is empty — write a SELECT query`, node.path, 1));
-      continue;
-    }
-    const parsed = await warehouse.parse(c.sql);
-    if (parsed.error !== undefined) {
-      const line = parsed.offset === undefined ? undefined : templateLineFor(c.sql, template, lineOfOffset(c.sql, parsed.offset));
-      diagnostics.push(error(`SQL does not parse: ${parsed.error.replace(/^Parser Error: /, '')}`, node.path, line));
-    } else if (parsed.statements !== 1) {
-      diagnostics.push(error(`${node.resourceType} ${node.name} holds ${parsed.statements} statements — a model is exactly one SELECT query`, node.path));
-    } else if (!QUERY_KEYWORDS.includes(keyword)) {
-      diagnostics.push(error(`${node.resourceType} ${node.name} must be a SELECT query, not ${keyword.toUpperCase()} — modelrun writes the CREATE statement itself`, node.path, templateLineFor(c.sql, template, lineOfOffset(c.sql, c.sql.search(/\S/)))));
-    }
+    if (keyword === undefined) diagnostics.push(error(`${node.resourceType} ${node.name} is empty — write a SELECT query`, node.path, 1));
+    else if (!QUERY_KEYWORDS.includes(keyword)) {
+      const template = project.sourceText.get(node.path) ?? '';
+      const line = templateLineFor(c.sql, template, lineOfOffset(c.sql, c.sql.search(/\S/)));
+      diagnostics.push(error(`${node.resourceType} ${node.name} must be a SELECT query, not ${keyword.toUpperCase()} — modelrun writes the CREATE statement itself`, node.path, line));
+    } else queries.push({ node, sql: c.sql });
   }
+  // One parser call for the whole project is far cheaper than one per model; only a failure needs the slow, per-model pass.
+  const batch = await warehouse.parse(queries.map((q) => q.sql).join('\n;\n'));
+  if (batch.error === undefined && batch.statements === queries.length) return diagnostics;
+  for (const q of queries) diagnostics.push(...(await validateOne(project, q.node, q.sql, warehouse)));
   return diagnostics;
+}
+
+async function validateOne(project: LoadedProject, node: GraphNode, sql: string, warehouse: Warehouse): Promise<Diagnostic[]> {
+  const parsed = await warehouse.parse(sql);
+  if (parsed.error !== undefined) {
+    const template = project.sourceText.get(node.path) ?? '';
+    const line = parsed.offset === undefined ? undefined : templateLineFor(sql, template, lineOfOffset(sql, parsed.offset));
+    return [error(`SQL does not parse: ${parsed.error.replace(/^Parser Error: /, '')}`, node.path, line)];
+  }
+  if (parsed.statements !== 1) {
+    return [error(`${node.resourceType} ${node.name} holds ${parsed.statements} statements — a model is exactly one SELECT query`, node.path)];
+  }
+  return [];
 }

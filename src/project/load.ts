@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadProject, type ProjectConfig } from '../config/project.js';
 import { loadTarget, type Target } from '../config/profiles.js';
@@ -11,8 +12,11 @@ import { analyzeMacros, parseMacroFile, type MacroDef } from '../templating/macr
 import { renderConfigString } from '../templating/standalone.js';
 import { error, hasErrors, type Diagnostic } from '../util/diagnostics.js';
 import { didYouMean } from '../util/suggest.js';
+import { fileStamp, hashOf, readBuildCache, type BuildCache, type CachedModel } from './build-cache.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
 import { duplicateError, parseModel, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
+
+const MODELRUN_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface LoadOptions {
   projectDir: string;
@@ -33,8 +37,14 @@ export interface LoadedProject {
   children: Map<string, string[]>;
   /** Dependency order of every node. */
   order: string[];
+  /** Templates parsed in this run; the others come from the cache and are parsed again only if rendered. */
   templates: Map<string, Program>;
   sourceText: Map<string, string>;
+  /** Volatile templates read the environment or the clock: their compiled SQL is never reused. */
+  volatile: Set<string>;
+  cache: BuildCache;
+  /** True when the cache no longer matches what is on disk and should be written again. */
+  cacheChanged: boolean;
   macros: Map<string, MacroDef>;
   resourceSpecs: ResourceSpec[];
   sourceSpecs: SourceSpec[];
@@ -83,6 +93,8 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
   };
   const macros = loadMacros(files.macros, read, diagnostics);
   const { resources, sources } = loadSchemaFiles(files.schemaFiles, read, diagnostics);
+  const cache = readBuildCache(resolve(config.dir, config.targetPath), globalKey(config, target, vars, [...files.macros, ...files.schemaFiles], sourceText));
+  let cacheChanged = false;
   const specsByName = (type: 'model' | 'seed') => new Map(resources.filter((r) => r.resourceType === type).map((r) => [r.name, r]));
   const modelSpecs = specsByName('model');
   const seedSpecs = specsByName('seed');
@@ -104,14 +116,36 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
     const node = seedNode(config, path, seedSpecs, target.schema);
     if (node.config.enabled && addNamed(node)) nodes.set(node.uniqueId, node);
   }
+  const volatile = new Set<string>();
+  const cachedModels: Record<string, CachedModel> = {};
   for (const path of files.models) {
-    const { parsed, diagnostics: ds } = parseModel(config, path, read(path), macros, modelSpecs, target.schema);
-    diagnostics.push(...ds);
-    if (!parsed || !parsed.node.config.enabled || !addNamed(parsed.node)) continue;
-    nodes.set(parsed.node.uniqueId, parsed.node);
-    templates.set(parsed.node.uniqueId, parsed.program);
-    parsedModels.push(parsed);
+    const stamp = fileStamp(join(config.dir, path));
+    let entry = cache.models[path];
+    let program: Program | undefined;
+    if (entry?.stamp !== stamp) {
+      const text = read(path);
+      const { parsed, diagnostics: ds } = parseModel(config, path, text, macros, modelSpecs, target.schema);
+      if (!parsed) {
+        diagnostics.push(...ds);
+        continue;
+      }
+      program = parsed.program;
+      entry = { stamp, text, node: parsed.node, refs: parsed.refs, sources: parsed.sources, volatile: parsed.volatile, diagnostics: ds };
+      cacheChanged = true;
+    } else {
+      sourceText.set(path, entry.text);
+    }
+    cachedModels[path] = entry;
+    diagnostics.push(...entry.diagnostics);
+    const node: GraphNode = { ...entry.node, dependsOn: [] };
+    if (!node.config.enabled || !addNamed(node)) continue;
+    nodes.set(node.uniqueId, node);
+    if (program) templates.set(node.uniqueId, program);
+    if (entry.volatile) volatile.add(node.uniqueId);
+    parsedModels.push({ node, refs: entry.refs, sources: entry.sources, volatile: entry.volatile });
   }
+  if (Object.keys(cache.models).length !== Object.keys(cachedModels).length) cacheChanged = true;
+  cache.models = cachedModels;
   const sourceIds = new Map<string, string>();
   for (const spec of sources) {
     for (const node of sourceNodes(config, spec)) {
@@ -143,9 +177,20 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
     diagnostics.push(error(`dependency cycle: ${names} (${where}) — a model cannot depend on itself, directly or through others`, nodes.get(cycle[0]!)!.path));
   }
   return {
-    config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, macros,
+    config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, volatile, cache, cacheChanged, macros,
     resourceSpecs: resources, sourceSpecs: sources, diagnostics,
   };
+}
+
+/** Everything that, when it changes, invalidates every cached parse: project.yml, target, vars, macros, schema YAML, modelrun itself. */
+function globalKey(config: ProjectConfig, target: Target, vars: Record<string, unknown>, files: readonly string[], texts: ReadonlyMap<string, string>): string {
+  return hashOf(
+    MODELRUN_VERSION,
+    readProjectFile(config, config.file),
+    JSON.stringify(target),
+    JSON.stringify(vars),
+    ...files.flatMap((f) => [f, texts.get(f) ?? '']),
+  );
 }
 
 function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, sourceIds: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): void {

@@ -14,9 +14,11 @@ import { baseName, foldersBelowRoot } from './discover.js';
 /** A node parsed from a SQL template, before its references are resolved into edges. */
 export interface ParsedSqlNode {
   node: GraphNode;
-  program: Program;
+  /** Absent when the parse came from the cache; the template is parsed again only if it must be rendered. */
+  program?: Program;
   refs: RefCall[];
   sources: SourceCall[];
+  volatile: boolean;
 }
 
 /** Parses a model file: its template, what it references (own and through macros) and its `{{config}}`. */
@@ -45,7 +47,7 @@ export function parseModel(
     spec?.config ?? {},
     fileConfig,
   ]);
-  const { refs, sources } = withMacroDependencies(analysis, macros);
+  const { refs, sources, volatile } = withMacroDependencies(analysis, macros);
   const node: GraphNode = {
     uniqueId: `model.${project.name}.${name}`,
     resourceType: 'model',
@@ -60,7 +62,7 @@ export function parseModel(
     identifier: config.alias ?? name,
     dependsOn: [],
   };
-  return { parsed: { node, program: parsed.program, refs, sources }, diagnostics };
+  return { parsed: { node, program: parsed.program, refs, sources, volatile }, diagnostics };
 }
 
 function templateConfig(analysis: TemplateAnalysis, file: string, diagnostics: Diagnostic[]): PartialConfig {
@@ -76,21 +78,23 @@ function templateConfig(analysis: TemplateAnalysis, file: string, diagnostics: D
 }
 
 /** A model depends on what the macros it calls reference, at the call site's position. */
-function withMacroDependencies(analysis: TemplateAnalysis, macros: ReadonlyMap<string, MacroDef>): { refs: RefCall[]; sources: SourceCall[] } {
+function withMacroDependencies(analysis: TemplateAnalysis, macros: ReadonlyMap<string, MacroDef>): { refs: RefCall[]; sources: SourceCall[]; volatile: boolean } {
   const refs = [...analysis.refs];
   const sources = [...analysis.sources];
+  let volatile = analysis.volatile;
   const seen = new Set<string>();
   const visit = (name: string, at: { line: number; col: number }) => {
     if (seen.has(name)) return;
     seen.add(name);
     const def = macros.get(name);
     if (!def?.analysis) return;
+    volatile ||= def.analysis.volatile;
     for (const r of def.analysis.refs) refs.push({ ...r, ...at });
     for (const s of def.analysis.sources) sources.push({ ...s, ...at });
     for (const call of def.analysis.macroCalls) visit(call.name, at);
   };
   for (const call of analysis.macroCalls) visit(call.name, call);
-  return { refs, sources };
+  return { refs, sources, volatile };
 }
 
 export function seedNode(project: ProjectConfig, path: string, specs: ReadonlyMap<string, ResourceSpec>, targetSchema: string): GraphNode {

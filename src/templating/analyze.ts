@@ -15,6 +15,8 @@ export interface TemplateAnalysis {
   macroCalls: { name: string; line: number; col: number }[];
   /** A `ref`/`source` whose arguments are not literals (allowed in macros, resolved when rendered). */
   dynamicRelations: boolean;
+  /** Reads the environment or the clock, so its output can change while its inputs do not. */
+  volatile: boolean;
 }
 
 /** The signature of a project macro, enough to check calls statically. */
@@ -51,7 +53,7 @@ const USAGE: Record<string, string> = {
 };
 
 export function analyzeTemplate(program: Program, scope: AnalysisScope): { analysis: TemplateAnalysis; diagnostics: Diagnostic[] } {
-  const analysis: TemplateAnalysis = { refs: [], sources: [], config: [], macroCalls: [], dynamicRelations: false };
+  const analysis: TemplateAnalysis = { refs: [], sources: [], config: [], macroCalls: [], dynamicRelations: false, volatile: false };
   const diagnostics: Diagnostic[] = [];
   const walker = new Walker(scope, analysis, diagnostics);
   walker.program(program, { loose: false, blockParams: new Set() });
@@ -132,6 +134,7 @@ class Walker {
 
   private variable(path: hbs.AST.PathExpression, frame: Frame): void {
     const name = simpleName(path);
+    if (name === 'run_started_at') this.out.volatile = true;
     if (name === undefined || frame.loose || frame.blockParams.has(name) || this.scope.variables.has(name)) return;
     if (this.isHelper(name)) return;
     this.fail(path, `unknown variable "${path.original}"${didYouMean(name, [...this.scope.variables, ...this.helperNames])}`);
@@ -161,6 +164,7 @@ class Walker {
     }
     const at = position(c);
     if (name === 'config') return this.config(c);
+    if (name === 'env_var') this.out.volatile = true;
     if (name !== 'ref' && name !== 'source') {
       if (c.hash?.pairs.length) this.fail(c, `${name} takes no named arguments — write ${USAGE[name]}`);
       return;

@@ -1,11 +1,19 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import type { Program } from './ast.js';
+import { parseFlatTemplate } from './fast-parse.js';
+
+// Flat templates never need Handlebars' parser, so it is loaded on first use.
+const load = createRequire(import.meta.url);
+let handlebars: typeof import('handlebars') | undefined;
 
 /** Parses a template, turning Handlebars' syntax errors into a diagnostic at file:line:col. */
 export function parseTemplate(text: string, file: string): { program?: Program; diagnostics: Diagnostic[] } {
+  const flat = parseFlatTemplate(text);
+  if (flat) return { program: flat, diagnostics: [] };
   try {
-    return { program: Handlebars.parse(text), diagnostics: [] };
+    handlebars ??= load('handlebars') as typeof import('handlebars');
+    return { program: handlebars.parse(text), diagnostics: [] };
   } catch (e) {
     return { diagnostics: [templateSyntaxError(e, file)] };
   }

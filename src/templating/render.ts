@@ -1,7 +1,7 @@
-import Handlebars from 'handlebars';
 import { didYouMean } from '../util/suggest.js';
-import type { MacroDef } from './macros.js';
 import type { Program } from './ast.js';
+import { EvaluationError, Evaluator, rootFrame, type CallSite, type Helper } from './evaluate.js';
+import type { MacroDef } from './macros.js';
 
 /** What a template sees while it renders: its own relation, mode, and how to resolve names. */
 export interface RenderContext {
@@ -27,87 +27,76 @@ export class RenderError extends Error {
   }
 }
 
-type HelperOptions = Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation; data: { modelrun: RenderState } };
-
-interface RenderState {
-  ctx: RenderContext;
-  files: string[];
-}
-
-const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: true, knownHelpersOnly: false };
-
-/** One Handlebars environment per project: the built-in helpers plus every project macro as a helper. */
+/** One environment per project: the built-in helpers plus every project macro as a helper. */
 export class TemplateEnvironment {
-  private readonly hb = Handlebars.create();
-  private readonly compiled = new WeakMap<Program, HandlebarsTemplateDelegate>();
+  private readonly evaluator: Evaluator;
+  /** The render in progress and the files (model, then macros) it is inside; rendering is synchronous. */
+  private ctx?: RenderContext;
+  private files: string[] = [];
 
-  constructor(private readonly macros: ReadonlyMap<string, MacroDef>) {
-    this.registerBuiltins();
-    for (const def of macros.values()) this.registerMacro(def);
+  constructor(macros: ReadonlyMap<string, MacroDef>) {
+    const helpers = new Map<string, Helper>(Object.entries(this.builtins()));
+    for (const def of macros.values()) helpers.set(def.name, this.macroHelper(def));
+    this.evaluator = new Evaluator(helpers);
   }
 
   render(program: Program, ctx: RenderContext): string {
-    const state: RenderState = { ctx, files: [ctx.file] };
+    this.ctx = ctx;
+    this.files = [ctx.file];
     try {
-      return this.template(program)(rootContext(ctx), { data: { modelrun: state } });
+      return this.evaluator.render(program, rootFrame(withThis(baseVariables(ctx), ctx.thisRelation)));
     } catch (e) {
-      throw asRenderError(e, state.files[state.files.length - 1] ?? ctx.file);
+      if (e instanceof EvaluationError) throw new RenderError(e.message, this.files[this.files.length - 1]!, e.at.line, e.at.col);
+      throw e;
+    } finally {
+      this.ctx = undefined;
     }
   }
 
-  private template(program: Program): HandlebarsTemplateDelegate {
-    let t = this.compiled.get(program);
-    if (!t) {
-      t = this.hb.compile(program, COMPILE_OPTIONS);
-      this.compiled.set(program, t);
-    }
-    return t;
+  private fail(message: string, at: CallSite): never {
+    throw new EvaluationError(message, at);
   }
 
-  private registerBuiltins(): void {
-    const hb = this.hb;
-    hb.registerHelper('ref', (...args: unknown[]) => {
-      const o = args.pop() as HelperOptions;
-      const name = String(args[args.length - 1]);
-      return relationOrThrow(o, o.data.modelrun.ctx.resolveRef(name));
-    });
-    hb.registerHelper('source', (source: unknown, table: unknown, o: HelperOptions) =>
-      relationOrThrow(o, o.data.modelrun.ctx.resolveSource(String(source), String(table))),
-    );
-    // Config is read statically before rendering; at render time it writes nothing.
-    hb.registerHelper('config', () => '');
-    hb.registerHelper('var', (...args: unknown[]) => {
-      const o = args.pop() as HelperOptions;
-      const name = String(args[0]);
-      const vars = o.data.modelrun.ctx.vars;
-      if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-      if (args.length > 1) return args[1];
-      fail(o, `var "${name}" is not defined${didYouMean(name, Object.keys(vars))} — set it under vars: in project.yml, pass --vars '{${name}: ...}', or give a default: {{var "${name}" default}}`);
-    });
-    hb.registerHelper('env_var', (...args: unknown[]) => {
-      const o = args.pop() as HelperOptions;
-      const name = String(args[0]);
-      const value = o.data.modelrun.ctx.env[name];
-      if (value !== undefined) return value;
-      if (args.length > 1) return args[1];
-      fail(o, `environment variable ${name} is not set — export it, or give a default: {{env_var "${name}" "default"}}`);
-    });
+  private builtins(): Record<string, Helper> {
+    const relation = (r: { relation: string } | { error: string }, at: CallSite) => ('error' in r ? this.fail(r.error, at) : r.relation);
+    return {
+      ref: (args, _hash, at) => relation(this.ctx!.resolveRef(String(args[args.length - 1])), at),
+      source: (args, _hash, at) => relation(this.ctx!.resolveSource(String(args[0]), String(args[1])), at),
+      // Config is read statically before rendering; at render time it writes nothing.
+      config: () => '',
+      var: (args, _hash, at) => {
+        const name = String(args[0]);
+        const vars = this.ctx!.vars;
+        if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
+        if (args.length > 1) return args[1];
+        return this.fail(`var "${name}" is not defined${didYouMean(name, Object.keys(vars))} — set it under vars: in project.yml, pass --vars '{${name}: ...}', or give a default: {{var "${name}" default}}`, at);
+      },
+      env_var: (args, _hash, at) => {
+        const name = String(args[0]);
+        const value = this.ctx!.env[name];
+        if (value !== undefined) return value;
+        if (args.length > 1) return args[1];
+        return this.fail(`environment variable ${name} is not set — export it, or give a default: {{env_var "${name}" "default"}}`, at);
+      },
+      lookup: (args) => {
+        const [obj, key] = args;
+        return obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[String(key)] : undefined;
+      },
+      log: () => '',
+    };
   }
 
-  private registerMacro(def: MacroDef): void {
-    this.hb.registerHelper(def.name, (...args: unknown[]) => {
-      const o = args.pop() as HelperOptions;
-      const state = o.data.modelrun;
-      const scope: Record<string, unknown> = { ...baseVariables(state.ctx) };
+  private macroHelper(def: MacroDef): Helper {
+    return (args, hash) => {
+      const scope: Record<string, unknown> = baseVariables(this.ctx!);
       def.params.forEach((p, i) => {
-        scope[p] = i < args.length ? args[i] : o.hash[p] !== undefined ? o.hash[p] : def.defaults[p];
+        scope[p] = i < args.length ? args[i] : hash[p] !== undefined ? hash[p] : def.defaults[p];
       });
-      withThis(scope, state.ctx.thisRelation);
-      state.files.push(def.file);
-      const out = this.template(def.body)(scope, { data: o.data });
-      state.files.pop();
+      this.files.push(def.file);
+      const out = this.evaluator.render(def.body, rootFrame(withThis(scope, this.ctx!.thisRelation)));
+      this.files.pop();
       return out;
-    });
+    };
   }
 }
 
@@ -121,30 +110,8 @@ function baseVariables(ctx: RenderContext): Record<string, unknown> {
   };
 }
 
-function rootContext(ctx: RenderContext): Record<string, unknown> {
-  return withThis(baseVariables(ctx), ctx.thisRelation);
-}
-
 /** `{{this}}` prints the context object, so the context prints as the model's own relation. */
 function withThis(scope: Record<string, unknown>, relation: string): Record<string, unknown> {
   Object.defineProperty(scope, 'toString', { value: () => relation, enumerable: false });
   return scope;
-}
-
-function relationOrThrow(o: HelperOptions, r: { relation: string } | { error: string }): string {
-  if ('error' in r) fail(o, r.error);
-  return (r as { relation: string }).relation;
-}
-
-function fail(o: HelperOptions, message: string): never {
-  const state = o.data.modelrun;
-  const file = state.files[state.files.length - 1] ?? state.ctx.file;
-  throw new RenderError(message, file, o.loc?.start.line, o.loc ? o.loc.start.column + 1 : undefined);
-}
-
-function asRenderError(e: unknown, file: string): RenderError {
-  if (e instanceof RenderError) return e;
-  const err = e as Error & { lineNumber?: number; column?: number };
-  const message = (err.message ?? String(e)).replace(/ - \d+:\d+$/, '').replace(/ not defined in .*$/s, ' is not defined');
-  return new RenderError(message, file, err.lineNumber, err.column !== undefined ? err.column + 1 : undefined);
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { buildManifest, writeManifest } from '../../artifacts/manifest.js';
 import { displayPath } from '../../config/profiles.js';
+import type { Warehouse } from '../../adapters/adapter.js';
 import type { CommonOptions } from '../options.js';
 import { countByType, loadOrFail, plural, selectInOrder } from '../pipeline.js';
 import { prepareSql } from '../prepare-sql.js';
@@ -14,15 +16,21 @@ export async function compile(opts: CommonOptions, reporter: Reporter): Promise<
   const project = loadOrFail(opts, reporter);
   const targetDir = resolve(project.config.dir, project.config.targetPath);
   const selected = selectInOrder(project, opts, reporter, ['model']);
-  const { openWarehouse } = await import('../../adapters/duckdb/open.js');
-  const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path), 'read');
+  let warehouse: Warehouse | undefined;
+  const openOnce = async () => {
+    const { openWarehouse } = await import('../../adapters/duckdb/open.js');
+    warehouse ??= await openWarehouse(project.target, displayPath(project.config.dir, project.target.path), 'read');
+    return warehouse;
+  };
   try {
-    const { compiled } = await prepareSql(project, selected, warehouse, Boolean(opts.fullRefresh), targetDir, generatedAt);
-    writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
+    const { compiled, changed } = await prepareSql(project, selected, openOnce, Boolean(opts.fullRefresh), targetDir, generatedAt);
+    if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
+      writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
+    }
     reporter.info(`Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`);
     reporter.info(`Compiled ${plural(compiled.size, 'node')} to ${displayPath(project.config.dir, resolve(targetDir, 'compiled'))} in ${((performance.now() - started) / 1000).toFixed(2)}s`);
     return 0;
   } finally {
-    warehouse.close();
+    warehouse?.close();
   }
 }
