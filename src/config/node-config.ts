@@ -11,10 +11,13 @@ export type Locate = (key: string) => { file: string; line?: number; col?: numbe
 const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'];
 const ON_SCHEMA_CHANGE = ['ignore', 'append_new_columns', 'sync_all_columns', 'fail'];
 const SEVERITIES = ['warn', 'error'];
+const INCREMENTAL_STRATEGIES = ['delete+insert', 'append'];
 
-const COMMON_KEYS = ['enabled', 'tags', 'meta', 'docs', 'schema', 'alias', 'database', 'persist_docs', 'pre-hook', 'post-hook', 'pre_hook', 'post_hook', 'grants', 'group', 'access', 'contract', 'quoting'];
+// Only keys modelrun acts on (or that are purely descriptive, like meta and docs): anything else
+// is reported as unknown rather than silently ignored.
+const COMMON_KEYS = ['enabled', 'tags', 'meta', 'docs', 'schema', 'alias', 'group', 'access'];
 const KEYS: Record<ConfigTarget, string[]> = {
-  model: [...COMMON_KEYS, 'materialized', 'unique_key', 'on_schema_change', 'full_refresh', 'incremental_strategy', 'sql_header', 'event_time', 'batch_size'],
+  model: [...COMMON_KEYS, 'materialized', 'unique_key', 'on_schema_change', 'full_refresh', 'incremental_strategy'],
   seed: [...COMMON_KEYS, 'materialized', 'column_types', 'quote_columns', 'delimiter', 'full_refresh'],
   test: [...COMMON_KEYS, 'materialized', 'severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'store_failures_as', 'fail_calc'],
   source: ['enabled', 'tags', 'meta', 'freshness', 'loaded_at_field', 'event_time'],
@@ -60,6 +63,8 @@ function checkValue(key: string, value: unknown): string | undefined {
       return oneOf(MATERIALIZATIONS);
     case 'on_schema_change':
       return oneOf(ON_SCHEMA_CHANGE);
+    case 'incremental_strategy':
+      return oneOf(INCREMENTAL_STRATEGIES);
     case 'severity':
       return typeof value === 'string' && SEVERITIES.includes(value.toLowerCase()) ? undefined : `must be warn or error (got ${JSON.stringify(value)})`;
     case 'enabled':

@@ -11,6 +11,8 @@ export interface NodeConfig {
   enabled: boolean;
   unique_key?: string | string[];
   on_schema_change?: 'ignore' | 'append_new_columns' | 'sync_all_columns' | 'fail';
+  incremental_strategy?: 'delete+insert' | 'append';
+  full_refresh?: boolean;
   column_types?: Record<string, string>;
   [key: string]: unknown;
 }

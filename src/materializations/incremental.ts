@@ -31,7 +31,8 @@ async function mergeInto(ctx: MaterializeContext, staging: string): Promise<numb
   const existingColumns = await session.columns(node.schema, node.identifier);
   const newColumns = await stagingColumns(ctx, staging);
   const plan = planSchemaChange(node.name, node.config.on_schema_change ?? 'ignore', existingColumns, newColumns);
-  const keys = uniqueKeys(node.config.unique_key);
+  // "append" keeps every row even when a unique_key is set; "delete+insert" (the default) replaces rows by key.
+  const keys = node.config.incremental_strategy === 'append' ? [] : uniqueKeys(node.config.unique_key);
   const missingKey = keys.find((k) => !newColumns.some((c) => c.name === k));
   if (missingKey) throw new MaterializationError(`unique_key "${missingKey}" is not a column of ${node.name}'s query (columns: ${newColumns.map((c) => c.name).join(', ')})`);
   const cols = plan.insertColumns.map(quoteIdent).join(', ');

@@ -68,6 +68,8 @@ class DuckDBSession implements Session {
   }
 
   async transaction(statements: readonly string[]): Promise<number[]> {
+    // A single statement is already atomic in DuckDB; BEGIN and COMMIT would only add round trips.
+    if (statements.length === 1) return [await this.execute(statements[0]!)];
     await this.conn.run('BEGIN TRANSACTION');
     try {
       const counts: number[] = [];
