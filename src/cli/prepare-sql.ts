@@ -19,9 +19,11 @@ export interface PreparedSql {
  * The warehouse is asked for only when needed (incremental models, SQL to parse), so a compile
  * that the cache answers never loads DuckDB.
  */
-export async function prepareSql(project: LoadedProject, ids: readonly string[], warehouse: () => Promise<Warehouse>, fullRefresh: boolean, targetDir: string, runStartedAt: string): Promise<PreparedSql> {
-  const hasIncremental = ids.some((id) => project.nodes.get(id)!.config.materialized === 'incremental');
-  const existing = hasIncremental ? await (await warehouse()).relations() : new Map<string, RelationKind>();
+export async function prepareSql(project: LoadedProject, ids: readonly string[], warehouse: () => Promise<Warehouse>, opts: { fullRefresh: boolean; forExecution: boolean; targetDir: string; runStartedAt: string }): Promise<PreparedSql> {
+  const { fullRefresh, targetDir, runStartedAt } = opts;
+  // Building needs to know what exists (to replace it); compiling only for is_incremental.
+  const needRelations = opts.forExecution || ids.some((id) => project.nodes.get(id)!.config.materialized === 'incremental');
+  const existing = needRelations ? await (await warehouse()).relations() : new Map<string, RelationKind>();
   const withTemplates = new Set(ids.filter((id) => project.cache.models[project.nodes.get(id)!.path] !== undefined));
   const { compiled, fresh, diagnostics } = compileNodes(project, withTemplates, { fullRefresh, existing, runStartedAt });
   const toValidate = new Map([...compiled].filter(([id]) => fresh.has(id)));

@@ -105,13 +105,15 @@ async function runOne(
   }
 }
 
-/** DuckDB's CSV reader names the line ("CSV Error on Line: 3"); keep that and the reason. */
+/** DuckDB's CSV reader names the line ("CSV Error on Line: 3") and, a few lines further, the reason. */
 export function describeSeedError(e: unknown): { message: string; line?: number } {
   const raw = e instanceof Error ? e.message : String(e);
   const line = /CSV Error on Line: (\d+)/.exec(raw)?.[1];
   const lines = raw.split('\n').map((l) => l.trim()).filter(Boolean);
-  const reason = lines.find((l, i) => i > 0 && !/^Original Line:/.test(l)) ?? lines[0] ?? raw;
-  return { message: `malformed CSV: ${line ? reason : lines[0]}`, line: line ? Number(line) : undefined };
+  if (!line) return { message: lines[0] ?? raw };
+  const reason = lines.find((l) => /^(Expected Number of Columns|Value with|Error when converting|Could not convert|Invalid unicode|Maximum line size)/i.test(l)) ?? lines[0]!;
+  const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(reason);
+  return { message: `malformed CSV: ${columns ? `expected ${columns[1]} columns, found ${columns[2]}` : reason.replace(/\.$/, '')}`, line: Number(line) };
 }
 
 function writeRunSql(targetDir: string, projectName: string, path: string, statements: readonly string[]): void {

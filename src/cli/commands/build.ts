@@ -32,7 +32,7 @@ async function execute(command: string, types: ResourceType[], opts: CommonOptio
   let results: NodeResult[] = [];
   let prepared: Awaited<ReturnType<typeof prepareSql>> | undefined;
   try {
-    prepared = await prepareSql(project, selected, async () => warehouse, Boolean(opts.fullRefresh), targetDir, info.generatedAt);
+    prepared = await prepareSql(project, selected, async () => warehouse, { fullRefresh: Boolean(opts.fullRefresh), forExecution: true, targetDir, runStartedAt: info.generatedAt });
     if (runnable.length === 0) {
       reporter.info('Nothing to do: the selection matched no runnable node.');
     } else {

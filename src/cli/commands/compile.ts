@@ -23,7 +23,7 @@ export async function compile(opts: CommonOptions, reporter: Reporter): Promise<
     return warehouse;
   };
   try {
-    const { compiled, changed } = await prepareSql(project, selected, openOnce, Boolean(opts.fullRefresh), targetDir, generatedAt);
+    const { compiled, changed } = await prepareSql(project, selected, openOnce, { fullRefresh: Boolean(opts.fullRefresh), forExecution: false, targetDir, runStartedAt: generatedAt });
     if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
       writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
     }
