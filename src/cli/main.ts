@@ -74,11 +74,8 @@ const commands: [name: string, description: string, configure: (c: Command) => C
 ];
 
 for (const [name, description, configure, load] of commands) {
-  configure(common(program.command(name).description(description))).action(action(load));
+  const cmd = configure(common(program.command(name).description(description))).action(action(load));
+  if (name === 'ls') cmd.alias('list');
 }
-program.command('list').description('alias of ls').allowUnknownOption(true).action(() => {
-  process.stderr.write('error: use "modelrun ls"\n');
-  process.exitCode = 2;
-});
 
 await program.parseAsync(process.argv);

@@ -156,11 +156,12 @@ export async function validateCompiled(project: LoadedProject, compiled: Readonl
   const queries: { node: GraphNode; sql: string }[] = [];
   for (const c of compiled.values()) {
     const node = project.nodes.get(c.uniqueId)!;
-    const keyword = QUERY_START.exec(c.sql)?.[1]?.toLowerCase();
+    const start = QUERY_START.exec(c.sql);
+    const keyword = start?.[1]?.toLowerCase();
     if (keyword === undefined) diagnostics.push(error(`${node.resourceType} ${node.name} is empty — write a SELECT query`, node.path, 1));
     else if (!QUERY_KEYWORDS.includes(keyword)) {
       const template = project.sourceText.get(node.path) ?? '';
-      const line = templateLineFor(c.sql, template, lineOfOffset(c.sql, c.sql.search(/\S/)));
+      const line = templateLineFor(c.sql, template, lineOfOffset(c.sql, start!.index + start![0].length - keyword.length));
       diagnostics.push(error(`${node.resourceType} ${node.name} must be a SELECT query, not ${keyword.toUpperCase()} — modelrun writes the CREATE statement itself`, node.path, line));
     } else queries.push({ node, sql: c.sql });
   }

@@ -55,7 +55,8 @@ function readTarget(yaml: YamlFile, opts: Parameters<typeof loadTarget>[0]): { t
   const root = isRecord(yaml.value) ? yaml.value : {};
   const profile = root[opts.profileName];
   if (!isRecord(profile)) {
-    return fail([], `profile "${opts.profileName}" is not in ${yaml.file}${didYouMean(opts.profileName, Object.keys(root))} — add it, or set \`profile:\` in project.yml`);
+    const near = didYouMean(opts.profileName, Object.keys(root));
+    return fail([], `profile "${opts.profileName}" is not in ${yaml.file}${near || ' — add it, or set `profile:` in project.yml'}`);
   }
   const outputs = isRecord(profile.outputs) ? profile.outputs : {};
   const targetName = opts.targetName ?? (typeof profile.target === 'string' ? profile.target : Object.keys(outputs)[0]);

@@ -221,11 +221,11 @@ function loadMacros(paths: readonly string[], read: (p: string) => string, diagn
     for (const def of defs) {
       const existing = macros.get(def.name);
       if (existing) {
-        diagnostics.push(error(`macro "${def.name}" is defined twice: ${existing.file}:${existing.line} and here — rename one`, def.file, def.line));
+        diagnostics.push(error(`macro "${def.name}" is defined twice: ${existing.file}:${existing.line} and here — rename one`, def.file, def.line, def.col));
         continue;
       }
       if (['ref', 'source', 'config', 'var', 'env_var', 'if', 'unless', 'each', 'with', 'lookup', 'log', 'macro', 'test'].includes(def.name)) {
-        diagnostics.push(error(`macro name "${def.name}" is reserved for a built-in helper — rename the macro`, def.file, def.line));
+        diagnostics.push(error(`macro name "${def.name}" is reserved for a built-in helper — rename the macro`, def.file, def.line, def.col));
         continue;
       }
       macros.set(def.name, def);

@@ -13,6 +13,7 @@ export interface MacroDef extends MacroSignature {
   kind: 'macro' | 'test';
   file: string;
   line: number;
+  col: number;
   body: Program;
   analysis?: TemplateAnalysis;
 }
@@ -25,10 +26,19 @@ export function parseMacroFile(text: string, file: string): { macros: MacroDef[]
   const macros: MacroDef[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const s of parsed.program.body) {
-    if (s.type === 'ContentStatement' || s.type === 'CommentStatement') {
+    const at = position(s);
+    if (s.type === 'CommentStatement') continue;
+    if (s.type === 'ContentStatement') {
+      const text = (s as hbs.AST.ContentStatement).value;
+      const offset = text.search(/\S/);
+      if (offset >= 0) {
+        const before = text.slice(0, offset);
+        const line = at.line + (before.match(/\n/g)?.length ?? 0);
+        const col = before.includes('\n') ? before.length - before.lastIndexOf('\n') : at.col + offset;
+        diagnostics.push(error('a macro file may only hold {{#macro "name" arg ...}} ... {{/macro}} blocks — move SQL into a model', file, line, col));
+      }
       continue;
     }
-    const at = position(s);
     const block = s as hbs.AST.BlockStatement;
     const kind = s.type === 'BlockStatement' && isPath(block.path) ? (DEFINERS as readonly string[]).find((k) => k === block.path.original) : undefined;
     if (!kind) {
@@ -69,7 +79,7 @@ function readDefinition(block: hbs.AST.BlockStatement, kind: MacroDef['kind'], f
     params.push(pair.key);
     defaults[pair.key] = value;
   }
-  return { kind, name, params, defaults, file, line: at.line, body: block.program };
+  return { kind, name, params, defaults, file, line: at.line, col: at.col, body: block.program };
 }
 
 /** Checks every macro body against the full set of macros, recording what each one uses. */

@@ -15,17 +15,22 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     handlebars ??= load('handlebars') as typeof import('handlebars');
     return { program: handlebars.parse(text), diagnostics: [] };
   } catch (e) {
-    return { diagnostics: [templateSyntaxError(e, file)] };
+    return { diagnostics: [templateSyntaxError(e, file, lexerPosition(handlebars))] };
   }
 }
 
-function templateSyntaxError(e: unknown, file: string): Diagnostic {
+/** Where Handlebars' lexer stopped: more exact than the column its message implies, which counts from an excerpt. */
+function lexerPosition(hb: typeof import('handlebars') | undefined): { line: number; col: number } | undefined {
+  const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } } | undefined)?.Parser?.lexer?.yylloc;
+  return loc ? { line: loc.first_line, col: loc.first_column + 1 } : undefined;
+}
+
+function templateSyntaxError(e: unknown, file: string, at: { line: number; col: number } | undefined): Diagnostic {
   const message = e instanceof Error ? e.message : String(e);
   // Handlebars: "Parse error on line 3:\n...\n----^\nExpecting 'ID', got 'EOF'" or "a doesn't match b - 3:5".
   const parseLine = /Parse error on line (\d+):\n(.*)\n(-*)\^\n(.*)/.exec(message);
   if (parseLine) {
-    const col = parseLine[3]!.length + 1;
-    return error(`template syntax error: ${explainExpecting(parseLine[4]!)}`, file, Number(parseLine[1]), col);
+    return error(`template syntax error: ${explainExpecting(parseLine[4]!)}`, file, at?.line ?? Number(parseLine[1]), at?.col);
   }
   const located = /^(.*) - (\d+):(\d+)$/s.exec(message);
   if (located) return error(`template syntax error: ${located[1]}`, file, Number(located[2]), Number(located[3]) + 1);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildManifest, writeManifest, type InvocationInfo } from '../../artifacts/manifest.js';
 import { writeRunResults } from '../../artifacts/run-results.js';
@@ -28,11 +29,18 @@ async function execute(command: string, types: ResourceType[], opts: CommonOptio
   const runnable = selected.filter((id) => project.nodes.get(id)!.config.materialized !== 'ephemeral');
   reporter.info(`Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`);
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
-  const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path));
+  const display = displayPath(project.config.dir, project.target.path);
+  // A warehouse that does not exist yet is created only once the SQL has compiled and parsed.
+  const create = !project.target.path.startsWith(':memory:') && !existsSync(project.target.path);
+  let warehouse = await openWarehouse(project.target, display, create ? 'read' : 'write');
   let results: NodeResult[] = [];
   let prepared: Awaited<ReturnType<typeof prepareSql>> | undefined;
   try {
     prepared = await prepareSql(project, selected, async () => warehouse, { fullRefresh: Boolean(opts.fullRefresh), forExecution: true, targetDir, runStartedAt: info.generatedAt });
+    if (create && runnable.length > 0) {
+      warehouse.close();
+      warehouse = await openWarehouse(project.target, display);
+    }
     if (runnable.length === 0) {
       reporter.info('Nothing to do: the selection matched no runnable node.');
     } else {

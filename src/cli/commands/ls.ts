@@ -10,8 +10,7 @@ export async function ls(opts: CommonOptions, reporter: Reporter): Promise<numbe
   const project = loadOrFail(opts, reporter);
   const types = !opts.resourceType || opts.resourceType.includes('all') ? ALL : (opts.resourceType as ResourceType[]);
   const ids = selectInOrder(project, opts, reporter, types);
-  const lines = ids.map((id) => formatNode(project.nodes.get(id)!, opts.output ?? 'selector'));
-  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+  for (const id of ids) reporter.info(formatNode(project.nodes.get(id)!, opts.output ?? 'selector'));
   return 0;
 }
 
