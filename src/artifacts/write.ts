@@ -26,6 +26,8 @@ export function writeIfChanged(file: string, text: string, knownDirs: Set<string
   writeFileSync(file, text);
 }
 
-export function compiledPath(targetDir: string, projectName: string, nodePath: string): string {
-  return join(targetDir, 'compiled', projectName, nodePath);
+/** target/compiled/<project>/<file>; a generic test, declared in YAML, gets <yaml path>/<test name>.sql as dbt does. */
+export function compiledFileFor(targetDir: string, projectName: string, node: { path: string; name: string; testType?: string }): string {
+  const file = node.testType === 'generic' ? `${node.path}/${node.name}.sql` : node.path;
+  return join(targetDir, 'compiled', projectName, file);
 }

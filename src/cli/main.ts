@@ -36,7 +36,8 @@ function executing(cmd: Command): Command {
   return cmd
     .option('--threads <n>', 'nodes to build at once (default: the target\'s threads)', parseThreads)
     .option('--full-refresh', 'rebuild incremental models from scratch', false)
-    .option('-x, --fail-fast', 'stop at the first failure', false);
+    .option('-x, --fail-fast', 'stop at the first failure', false)
+    .option('--junit <file>', 'write JUnit XML of the data tests, e.g. target/junit.xml');
 }
 
 function parseThreads(value: string): number {
@@ -59,6 +60,7 @@ const commands: [name: string, description: string, configure: (c: Command) => C
   ['build', 'seeds, then models in dependency order', (c) => executing(selecting(c)), async () => (await import('./commands/build.js')).build],
   ['run', 'build the selected models', (c) => executing(selecting(c)), async () => (await import('./commands/build.js')).run],
   ['seed', 'load the CSV files under seeds/', (c) => executing(selecting(c)), async () => (await import('./commands/build.js')).seed],
+  ['test', 'run the data tests (and check source freshness)', (c) => selecting(c).option('--threads <n>', 'tests to run at once', parseThreads).option('-x, --fail-fast', 'stop at the first failure', false).option('--junit <file>', 'also write JUnit XML, e.g. target/junit.xml'), async () => (await import('./commands/build.js')).test],
   ['compile', 'render every model to target/compiled/ and check its SQL with DuckDB\'s parser', (c) => selecting(c).option('--full-refresh', 'compile incremental models as full refreshes', false), async () => (await import('./commands/compile.js')).compile],
   [
     'ls',
@@ -77,5 +79,10 @@ for (const [name, description, configure, load] of commands) {
   const cmd = configure(common(program.command(name).description(description))).action(action(load));
   if (name === 'ls') cmd.alias('list');
 }
+
+const source = program.command('source').description('commands about sources');
+common(selecting(source.command('freshness').description('check max(loaded_at_field) of sources against their freshness limits')))
+  .option('--junit <file>', 'also write JUnit XML')
+  .action(action(async () => (await import('./commands/build.js')).sourceFreshness));
 
 await program.parseAsync(process.argv);

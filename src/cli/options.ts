@@ -15,4 +15,5 @@ export interface CommonOptions {
   failFast?: boolean;
   resourceType?: string[];
   output?: 'selector' | 'name' | 'path' | 'json';
+  junit?: string;
 }

@@ -17,6 +17,9 @@ export interface NodeResult {
   file?: string;
   line?: number;
   compiledPath?: string;
+  /** Tests: a few failing rows, and where store_failures kept them all. */
+  samples?: Record<string, unknown>[];
+  storedIn?: string;
 }
 
 export function isFailure(r: NodeResult): boolean {

@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { compiledFileFor } from '../artifacts/write.js';
+import { runDataTest } from '../data-tests/run-test.js';
 import type { RelationKind, Session, Warehouse } from '../adapters/adapter.js';
 import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
@@ -17,11 +19,14 @@ export interface ExecuteOptions {
   fullRefresh: boolean;
   /** Absolute target/ folder, for target/run/. */
   targetDir: string;
+  /** The dependencies to schedule by, when they differ from the project's (build's test edges). */
+  parents?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What `{{node}}` is called on the console: "sql view model main.stg_events", "seed file main.customers". */
 export function describeNode(node: GraphNode): string {
   const relation = `${node.schema}.${node.identifier}`;
+  if (node.resourceType === 'test') return `test ${node.name}`;
   if (node.resourceType === 'seed') return `seed file ${relation}`;
   return `sql ${node.config.materialized} model ${relation}`;
 }
@@ -44,7 +49,7 @@ export async function executeNodes(
   const total = order.length;
   const indexOf = new Map<string, number>();
   try {
-    await schedule(order, project.parents, { threads, failFast: opts.failFast }, {
+    await schedule(order, opts.parents ?? project.parents, { threads, failFast: opts.failFast }, {
       run: async (id, worker) => {
         const node = project.nodes.get(id)!;
         const index = ++started;
@@ -52,8 +57,9 @@ export async function executeNodes(
         reporter.nodeStart(index, total, id, describeNode(node));
         const result = await runOne(project, node, compiled.get(id), sessions[worker]!, existing, worker, opts);
         results.push(result);
-        reporter.nodeDone(index, total, describeNode(node), result);
-        return result.status === 'error' ? 'failed' : 'ok';
+        reporter.nodeDone(index, total, doneLabel(node), result);
+        // A failing error-severity test stops what is built on the model it tests; a warning does not.
+        return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
       },
       skip: (id, because) => {
         const node = project.nodes.get(id)!;
@@ -62,7 +68,7 @@ export async function executeNodes(
         const cause = because ? `skipped because ${project.nodes.get(because)?.name ?? because} failed` : 'skipped: the run stopped at the first failure (--fail-fast)';
         const result: NodeResult = { uniqueId: id, status: 'skipped', statusText: 'SKIP', message: cause, startedAt: now, completedAt: now, executionTime: 0, thread: 0 };
         results.push(result);
-        reporter.nodeDone(index, total, `relation ${node.schema}.${node.identifier}`, result);
+        reporter.nodeDone(index, total, node.resourceType === 'test' ? node.name : `relation ${node.schema}.${node.identifier}`, result);
       },
     });
   } finally {
@@ -94,6 +100,7 @@ async function runOne(
       ...fields,
     };
   };
+  if (node.resourceType === 'test') return runTestNode(project, node, compiled, session, opts, finish);
   try {
     const outcome = await materialize({ node, compiled, session, existing, fullRefresh: opts.fullRefresh, projectDir: project.config.dir, statements });
     return finish({ status: 'success', statusText: outcome.status, message: outcome.message, rowsAffected: outcome.rowsAffected });
@@ -103,6 +110,35 @@ async function runOne(
     const { message, line } = node.resourceType === 'seed' ? describeSeedError(e) : describeSqlError(e, compiled?.sql, template);
     return finish({ status: 'error', statusText: 'ERROR', message, file: node.path, line });
   }
+}
+
+async function runTestNode(
+  project: LoadedProject,
+  node: GraphNode,
+  compiled: CompiledNode | undefined,
+  session: Session,
+  opts: ExecuteOptions,
+  finish: (fields: Omit<NodeResult, 'uniqueId' | 'startedAt' | 'completedAt' | 'executionTime' | 'thread'>) => NodeResult,
+): Promise<NodeResult> {
+  const compiledPath = relative(project.config.dir, compiledFileFor(opts.targetDir, project.config.name, node));
+  try {
+    const outcome = await runDataTest(session, node, compiled!.sql);
+    const statusText = outcome.status === 'pass' ? 'PASS' : `${outcome.status.toUpperCase()} ${outcome.failures}`;
+    return finish({ status: outcome.status, statusText, message: outcome.message, failures: outcome.failures, samples: outcome.samples, storedIn: outcome.storedIn, compiledPath, file: node.path, line: testLine(project, node) });
+  } catch (e) {
+    const generic = project.genericTests.get(node.uniqueId);
+    const { message, line } = generic ? describeSqlError(e, undefined, undefined) : describeSqlError(e, compiled?.sql, project.sourceText.get(node.path));
+    return finish({ status: 'error', statusText: 'ERROR', message, compiledPath, file: node.path, line: generic ? generic.line : line });
+  }
+}
+
+/** A generic test is located at its entry in the YAML file. */
+function testLine(project: LoadedProject, node: GraphNode): number | undefined {
+  return project.genericTests.get(node.uniqueId)?.line;
+}
+
+function doneLabel(node: GraphNode): string {
+  return node.resourceType === 'test' ? node.name : describeNode(node);
 }
 
 /** DuckDB's CSV reader names the line ("CSV Error on Line: 3") and, a few lines further, the reason. */

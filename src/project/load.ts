@@ -14,7 +14,8 @@ import { error, hasErrors, type Diagnostic } from '../util/diagnostics.js';
 import { didYouMean } from '../util/suggest.js';
 import { fileStamp, hashOf, readBuildCache, type BuildCache, type CachedModel } from './build-cache.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
-import { duplicateError, parseModel, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
+import { buildGenericTests, type GenericTestPlan } from '../data-tests/nodes.js';
+import { duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
 
 const MODELRUN_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -46,6 +47,8 @@ export interface LoadedProject {
   /** True when the cache no longer matches what is on disk and should be written again. */
   cacheChanged: boolean;
   macros: Map<string, MacroDef>;
+  /** How each generic data test is built: which test, its arguments and what they resolve to. */
+  genericTests: Map<string, GenericTestPlan>;
   resourceSpecs: ResourceSpec[];
   sourceSpecs: SourceSpec[];
   diagnostics: Diagnostic[];
@@ -118,13 +121,15 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
   }
   const volatile = new Set<string>();
   const cachedModels: Record<string, CachedModel> = {};
-  for (const path of files.models) {
+  const testNames = new Map<string, string>();
+  const sqlFiles: (readonly ['model' | 'test', string])[] = [...files.models.map((p) => ['model', p] as const), ...files.singularTests.map((p) => ['test', p] as const)];
+  for (const [kind, path] of sqlFiles) {
     const stamp = fileStamp(join(config.dir, path));
     let entry = cache.models[path];
     let program: Program | undefined;
-    if (entry?.stamp !== stamp) {
+    if (entry?.stamp !== stamp || entry.node.resourceType !== kind) {
       const text = read(path);
-      const { parsed, diagnostics: ds } = parseModel(config, path, text, macros, modelSpecs, target.schema);
+      const { parsed, diagnostics: ds } = parseSqlFile(kind, config, path, text, macros, modelSpecs, target.schema);
       if (!parsed) {
         diagnostics.push(...ds);
         continue;
@@ -138,7 +143,16 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
     cachedModels[path] = entry;
     diagnostics.push(...entry.diagnostics);
     const node: GraphNode = { ...entry.node, dependsOn: [] };
-    if (!node.config.enabled || !addNamed(node)) continue;
+    if (!node.config.enabled) continue;
+    if (kind === 'model' && !addNamed(node)) continue;
+    if (kind === 'test') {
+      const other = testNames.get(node.name);
+      if (other) {
+        diagnostics.push(duplicateError('singular test', node.name, other, node.path));
+        continue;
+      }
+      testNames.set(node.name, node.path);
+    }
     nodes.set(node.uniqueId, node);
     if (program) templates.set(node.uniqueId, program);
     if (entry.volatile) volatile.add(node.uniqueId);
@@ -167,6 +181,8 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
     }
   }
   for (const m of parsedModels) resolveEdges(m, byName, sourceIds, diagnostics);
+  const genericTests = buildGenericTests(config, target.schema, resources, sources, macros, { byName, sourceIds, nodes }, diagnostics);
+  for (const t of genericTests.values()) nodes.set(t.node.uniqueId, t.node);
 
   const parents = new Map([...nodes.values()].map((n) => [n.uniqueId, n.dependsOn]));
   const { order, cyclic } = topologicalOrder(parents);
@@ -178,6 +194,7 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
   }
   return {
     config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, volatile, cache, cacheChanged, macros,
+    genericTests: new Map([...genericTests].map(([id, t]) => [id, t.plan])),
     resourceSpecs: resources, sourceSpecs: sources, diagnostics,
   };
 }

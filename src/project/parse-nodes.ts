@@ -21,8 +21,12 @@ export interface ParsedSqlNode {
   volatile: boolean;
 }
 
-/** Parses a model file: its template, what it references (own and through macros) and its `{{config}}`. */
-export function parseModel(
+/**
+ * Parses a SQL file — a model, or a singular data test under tests/ — : its template, what it
+ * references (own and through macros) and its `{{config}}`.
+ */
+export function parseSqlFile(
+  kind: 'model' | 'test',
   project: ProjectConfig,
   path: string,
   text: string,
@@ -39,18 +43,19 @@ export function parseModel(
     allowDynamicRelations: false,
   });
   const name = baseName(path);
-  const fileConfig = templateConfig(analysis, path, diagnostics);
-  const spec = specs.get(name);
-  const folders = foldersBelowRoot(path, project.modelPaths);
-  const config = mergeConfigs({ materialized: 'view' }, [
-    ...folderLayers(project.models, [...folders, name]),
+  const fileConfig = templateConfig(analysis, path, kind, diagnostics);
+  const spec = kind === 'model' ? specs.get(name) : undefined;
+  const folders = foldersBelowRoot(path, kind === 'model' ? project.modelPaths : project.testPaths);
+  const config = mergeConfigs(kind === 'model' ? { materialized: 'view' } : { materialized: 'test', severity: 'error' }, [
+    ...folderLayers(kind === 'model' ? project.models : project.dataTests, [...folders, name]),
     spec?.config ?? {},
     fileConfig,
   ]);
   const { refs, sources, volatile } = withMacroDependencies(analysis, macros);
   const node: GraphNode = {
-    uniqueId: `model.${project.name}.${name}`,
-    resourceType: 'model',
+    uniqueId: `${kind}.${project.name}.${name}`,
+    resourceType: kind,
+    ...(kind === 'test' ? { testType: 'singular' as const } : {}),
     name,
     packageName: project.name,
     path,
@@ -65,14 +70,14 @@ export function parseModel(
   return { parsed: { node, program: parsed.program, refs, sources, volatile }, diagnostics };
 }
 
-function templateConfig(analysis: TemplateAnalysis, file: string, diagnostics: Diagnostic[]): PartialConfig {
+function templateConfig(analysis: TemplateAnalysis, file: string, kind: 'model' | 'test', diagnostics: Diagnostic[]): PartialConfig {
   const raw: Record<string, unknown> = {};
   const where: Record<string, { line: number; col: number }> = {};
   for (const c of analysis.config) {
     raw[c.key] = configValueFromTemplate(c.value);
     where[c.key] = c;
   }
-  const { config, diagnostics: ds } = validateConfig(raw, 'model', (key) => ({ file, ...where[key] }));
+  const { config, diagnostics: ds } = validateConfig(raw, kind, (key) => ({ file, ...where[key] }));
   diagnostics.push(...ds);
   return config;
 }

@@ -41,10 +41,19 @@ export class TemplateEnvironment {
   }
 
   render(program: Program, ctx: RenderContext): string {
+    return this.run(ctx, () => this.evaluator.render(program, rootFrame(withThis(baseVariables(ctx), ctx.thisRelation))));
+  }
+
+  /** Renders a macro (or custom test) body with the given arguments, as a call to it would. */
+  renderMacro(def: MacroDef, args: Readonly<Record<string, unknown>>, ctx: RenderContext): string {
+    return this.run({ ...ctx, file: def.file }, () => String(this.macroHelper(def)([], args, { line: def.line, col: def.col }, rootFrame({}))));
+  }
+
+  private run(ctx: RenderContext, render: () => string): string {
     this.ctx = ctx;
     this.files = [ctx.file];
     try {
-      return this.evaluator.render(program, rootFrame(withThis(baseVariables(ctx), ctx.thisRelation)));
+      return render();
     } catch (e) {
       if (e instanceof EvaluationError) throw new RenderError(e.message, this.files[this.files.length - 1]!, e.at.line, e.at.col);
       throw e;

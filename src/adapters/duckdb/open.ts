@@ -15,6 +15,8 @@ export async function openWarehouse(target: Target, displayPath: string, mode: '
   try {
     const instance = await DuckDBInstance.create(inMemory ? ':memory:' : target.path, options);
     const warehouse = new DuckDBWarehouse(instance, inMemory ? ':memory:' : displayPath);
+    // Dates and hours in the warehouse are UTC, whatever the machine's zone.
+    await warehouse.run("SET GLOBAL TimeZone = 'UTC'");
     for (const ext of target.extensions) await warehouse.run(`LOAD ${ext.replace(/[^A-Za-z0-9_]/g, '')}`);
     return warehouse;
   } catch (e) {

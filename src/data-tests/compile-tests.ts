@@ -1,0 +1,84 @@
+import type { CompiledNode } from '../compile/compile.js';
+import type { GraphNode } from '../graph/nodes.js';
+import type { LoadedProject } from '../project/load.js';
+import { RenderError, TemplateEnvironment, type RenderContext } from '../templating/render.js';
+import { error, type Diagnostic } from '../util/diagnostics.js';
+import { quoteLiteral, relationName } from '../util/sql.js';
+import { BUILTIN_BY_NAME } from './builtins.js';
+import type { GenericTestPlan } from './nodes.js';
+
+/** SQL for "now" in UTC; MODELRUN_NOW (an ISO timestamp) fixes the clock, for reproducible checks. */
+export function nowUtcSql(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const fixed = env.MODELRUN_NOW;
+  if (fixed) return `(${quoteLiteral(fixed)}::TIMESTAMPTZ)::TIMESTAMP`;
+  return 'now()::TIMESTAMP';
+}
+
+/** Writes each selected generic test's query: built-ins from their SQL builders, custom tests by rendering their block. */
+export function compileGenericTests(project: LoadedProject, ids: Iterable<string>, runStartedAt: string): { compiled: Map<string, CompiledNode>; diagnostics: Diagnostic[] } {
+  const compiled = new Map<string, CompiledNode>();
+  const diagnostics: Diagnostic[] = [];
+  let env: TemplateEnvironment | undefined;
+  let byName: Map<string, GraphNode> | undefined;
+  for (const id of ids) {
+    const plan = project.genericTests.get(id);
+    if (!plan) continue;
+    const node = project.nodes.get(id)!;
+    const target = project.nodes.get(plan.targetId)!;
+    if (target.config.materialized === 'ephemeral') {
+      diagnostics.push(error(`test ${node.name}: ${target.name} is ephemeral, so there is no relation to test — test the models built from it`, plan.file, plan.line, plan.col));
+      continue;
+    }
+    const relation = filtered(relationOf(target), node.config.where);
+    const relations = Object.fromEntries(Object.entries(plan.relationArgs).map(([arg, rid]) => [arg, relationOf(project.nodes.get(rid)!)]));
+    try {
+      const sql = plan.custom
+        ? (env ??= new TemplateEnvironment(project.macros)).renderMacro(project.macros.get(plan.test)!, customArgs(plan, relation, relations), renderContext(project, node, runStartedAt, (byName ??= refTargets(project))))
+        : BUILTIN_BY_NAME.get(plan.test)!.sql({ relation, column: plan.column, args: plan.args, relations, nowUtc: nowUtcSql() });
+      compiled.set(id, { uniqueId: id, sql: sql.trim(), rendered: sql.trim(), ephemerals: [], isIncremental: false });
+    } catch (e) {
+      if (!(e instanceof RenderError)) throw e;
+      diagnostics.push(error(`test ${node.name}: ${e.message}`, e.file, e.line, e.col));
+    }
+  }
+  return { compiled, diagnostics };
+}
+
+function relationOf(node: GraphNode): string {
+  return relationName(node.schema, node.identifier);
+}
+
+/** `where:` narrows the tested relation, as dbt does, by putting a filtered subquery in its place. */
+function filtered(relation: string, where: unknown): string {
+  return typeof where === 'string' ? `(select * from ${relation} where ${where}) dbt_subquery` : relation;
+}
+
+function customArgs(plan: GenericTestPlan, relation: string, relations: Record<string, string>): Record<string, unknown> {
+  return { ...plan.args, ...relations, model: relation, ...(plan.column !== undefined ? { column_name: plan.column } : {}) };
+}
+
+function refTargets(project: LoadedProject): Map<string, GraphNode> {
+  return new Map([...project.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed').map((n) => [n.name, n]));
+}
+
+function renderContext(project: LoadedProject, node: GraphNode, runStartedAt: string, byName: ReadonlyMap<string, GraphNode>): RenderContext {
+  return {
+    file: node.path,
+    thisRelation: relationName(node.schema, node.identifier),
+    isIncremental: false,
+    vars: project.vars,
+    env: process.env,
+    target: { name: project.target.name, schema: project.target.schema, type: project.target.type },
+    model: { name: node.name, unique_id: node.uniqueId },
+    projectName: project.config.name,
+    runStartedAt,
+    resolveRef: (name) => {
+      const n = byName.get(name);
+      return n ? { relation: relationOf(n) } : { error: `ref "${name}" does not match any model or seed` };
+    },
+    resolveSource: (source, table) => {
+      const n = project.nodes.get(`source.${project.config.name}.${source}.${table}`);
+      return n ? { relation: relationOf(n) } : { error: `source "${source}.${table}" is not declared in any schema YAML` };
+    },
+  };
+}
