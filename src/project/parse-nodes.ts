@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { configValueFromTemplate, mergeConfigs, validateConfig, type PartialConfig } from '../config/node-config.js';
 import { folderLayers, type ProjectConfig } from '../config/project.js';
 import type { ResourceSpec, SourceSpec } from '../config/schema-yaml.js';
-import type { GraphNode, RefCall, SourceCall } from '../graph/nodes.js';
+import type { GraphNode, NodeConfig, RefCall, SourceCall } from '../graph/nodes.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import { analyzeTemplate, MODEL_VARIABLES, type TemplateAnalysis } from '../templating/analyze.js';
 import type { Program } from '../templating/ast.js';
@@ -52,21 +52,8 @@ export function parseSqlFile(
     fileConfig,
   ]);
   const { refs, sources, volatile } = withMacroDependencies(analysis, macros);
-  const node: GraphNode = {
-    uniqueId: `${kind}.${project.name}.${name}`,
-    resourceType: kind,
-    ...(kind === 'test' ? { testType: 'singular' as const } : {}),
-    name,
-    packageName: project.name,
-    path,
-    fqn: [project.name, ...folders, name],
-    tags: config.tags,
-    config,
-    description: spec?.description,
-    schema: config.schema ?? targetSchema,
-    identifier: config.alias ?? name,
-    dependsOn: [],
-  };
+  const node = projectNode(project, kind, path, folders, name, config, spec?.description, targetSchema);
+  if (kind === 'test') node.testType = 'singular';
   return { parsed: { node, program: parsed.program, refs, sources, volatile }, diagnostics };
 }
 
@@ -107,16 +94,21 @@ export function seedNode(project: ProjectConfig, path: string, specs: ReadonlyMa
   const spec = specs.get(name);
   const folders = foldersBelowRoot(path, project.seedPaths);
   const config = mergeConfigs({ materialized: 'seed' }, [...folderLayers(project.seeds, [...folders, name]), spec?.config ?? {}]);
+  return projectNode(project, 'seed', path, folders, name, config, spec?.description, targetSchema);
+}
+
+/** A node defined by a file of the project; its relation is the target schema and its name unless configured. */
+function projectNode(project: ProjectConfig, resourceType: 'model' | 'seed' | 'test', path: string, folders: string[], name: string, config: NodeConfig, description: string | undefined, targetSchema: string): GraphNode {
   return {
-    uniqueId: `seed.${project.name}.${name}`,
-    resourceType: 'seed',
+    uniqueId: `${resourceType}.${project.name}.${name}`,
+    resourceType,
     name,
     packageName: project.name,
     path,
     fqn: [project.name, ...folders, name],
     tags: config.tags,
     config,
-    description: spec?.description,
+    description,
     schema: config.schema ?? targetSchema,
     identifier: config.alias ?? name,
     dependsOn: [],
