@@ -30,3 +30,11 @@ describe('lineOfOffset', () => {
     expect(lineOfOffset('a\nbc\nd', 5)).toBe(3);
   });
 });
+
+describe('templateLineFor with helpers inside a line', () => {
+  it('matches a line by the text around its mustaches', () => {
+    const template = '{{config severity="warn"}}\nselect * from {{ref "m"}} where x = 1';
+    const rendered = 'select * from "main"."m" where x = 1';
+    expect(templateLineFor(rendered, template, 1)).toBe(2);
+  });
+});

@@ -1,11 +1,13 @@
 /**
  * Maps a line of rendered SQL back to the template line it came from. Rendering loses positions,
- * so the two texts are aligned: lines that survive rendering unchanged anchor the mapping
- * (longest common subsequence), and lines produced by helpers take the nearest anchor above them.
+ * so the two texts are aligned: a template line matches a rendered line when its text around the
+ * mustaches is the same (`from {{ref "a"}} where x` matches `from "main"."a" where x`); matched
+ * lines anchor the mapping (longest common subsequence), and lines produced by helpers take the
+ * nearest anchor above them.
  */
 export function templateLineFor(rendered: string, template: string, renderedLine: number): number {
   const out = rendered.split('\n').map(normalise);
-  const src = template.split('\n').map(normalise);
+  const src = template.split('\n').map(linePattern);
   const anchors = alignLines(out, src);
   let i = renderedLine - 1;
   while (i >= 0 && anchors[i] === undefined) i--;
@@ -24,9 +26,17 @@ function normalise(line: string): string {
   return line.trim().replace(/\s+/g, ' ');
 }
 
-const MAX_CELLS = 4_000_000;
+/** What a template line's output looks like; undefined when it has too little literal text to recognise. */
+function linePattern(line: string): RegExp | undefined {
+  const parts = normalise(line).split(/\{\{[^}]*\}\}/);
+  if (parts.join('').replace(/\s/g, '').length < 3) return undefined;
+  return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`);
+}
 
-function alignLines(out: string[], src: string[]): (number | undefined)[] {
+const MAX_CELLS = 1_000_000;
+
+function alignLines(out: string[], src: (RegExp | undefined)[]): (number | undefined)[] {
+  const same = (i: number, j: number) => out[i] !== '' && src[j] !== undefined && src[j]!.test(out[i]!);
   const anchors: (number | undefined)[] = new Array(out.length).fill(undefined);
   if (out.length * src.length > MAX_CELLS) return anchors;
   const n = out.length;
@@ -34,13 +44,13 @@ function alignLines(out: string[], src: string[]): (number | undefined)[] {
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = out[i] !== '' && out[i] === src[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+      lcs[i]![j] = same(i, j) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
     }
   }
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (out[i] !== '' && out[i] === src[j]) {
+    if (same(i, j)) {
       anchors[i] = j;
       i++;
       j++;

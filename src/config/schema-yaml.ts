@@ -17,6 +17,8 @@ export interface ColumnSpec {
   description?: string;
   dataType?: string;
   meta?: Record<string, unknown>;
+  /** dbt applies a column's tags to the tests on that column. */
+  tags: string[];
   tests: TestSpec[];
 }
 
@@ -176,6 +178,7 @@ class SchemaReader {
         description: optionalString(col.description),
         dataType: optionalString(col.data_type),
         meta: isRecord(col.meta) ? col.meta : undefined,
+        tags: stringList(col.tags),
         tests: this.tests(col, colPath, col.name as string),
       });
     });
@@ -250,6 +253,11 @@ class SchemaReader {
     };
     return { warnAfter: limit('warn_after'), errorAfter: limit('error_after'), filter: optionalString(raw.filter) };
   }
+}
+
+function stringList(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function optionalString(v: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../util/sql.js';
+import { columnOrExpression, quoteIdent, quoteLiteral } from '../util/sql.js';
 
 /** What a generic test's SQL is built from. Relations are already resolved and quoted. */
 export interface TestSqlInput {
@@ -23,7 +23,7 @@ export interface BuiltinTest {
   sql(input: TestSqlInput): string;
 }
 
-const col = (i: TestSqlInput) => quoteIdent(i.column!);
+const col = (i: TestSqlInput) => columnOrExpression(i.column!);
 
 const DATEPARTS = ['second', 'minute', 'hour', 'day', 'week', 'month', 'year'];
 

@@ -1,7 +1,7 @@
 import type { Session } from '../adapters/adapter.js';
 import type { FreshnessSpec, SourceSpec } from '../config/schema-yaml.js';
 import type { GraphNode } from '../graph/nodes.js';
-import { quoteIdent, relationName } from '../util/sql.js';
+import { columnOrExpression, relationName } from '../util/sql.js';
 import { nowUtcSql } from './compile-tests.js';
 
 export interface FreshnessCheck {
@@ -29,16 +29,11 @@ export function freshnessCheckFor(spec: SourceSpec, tableName: string): Freshnes
   return { loadedAtField, freshness };
 }
 
-/** A plain column name is quoted; anything else is a SQL expression, as dbt allows. */
-function loadedAtSql(field: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? quoteIdent(field) : field;
-}
-
 /** max(loaded_at_field) against warn_after / error_after, in UTC. */
 export async function checkFreshness(session: Session, node: GraphNode, check: FreshnessCheck): Promise<FreshnessResult> {
   const where = check.freshness.filter ? ` where ${check.freshness.filter}` : '';
   const [row] = await session.query(
-    `select max(${loadedAtSql(check.loadedAtField)})::timestamp as max_loaded_at, ${nowUtcSql()} as snapshotted_at from ${relationName(node.schema, node.identifier)}${where}`,
+    `select max(${columnOrExpression(check.loadedAtField)})::timestamp as max_loaded_at, ${nowUtcSql()} as snapshotted_at from ${relationName(node.schema, node.identifier)}${where}`,
   );
   const maxLoadedAt = row?.max_loaded_at instanceof Date ? row.max_loaded_at : null;
   const snapshottedAt = row?.snapshotted_at as Date;

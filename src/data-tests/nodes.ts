@@ -43,10 +43,11 @@ export function buildGenericTests(
 ): Map<string, { node: GraphNode; plan: GenericTestPlan }> {
   const customTests = new Map([...macros.values()].filter((m) => m.kind === 'test').map((m) => [m.name, m]));
   const tests = new Map<string, { node: GraphNode; plan: GenericTestPlan }>();
-  const add = (spec: TestSpec, target: GraphNode, targetName: string, prefix: string) => {
+  const add = (spec: TestSpec, target: GraphNode, targetName: string, prefix: string, columnTags: readonly string[] = []) => {
     const { invocation, diagnostics: ds } = parseTestSpec(spec, customTests);
     diagnostics.push(...ds);
     if (!invocation) return;
+    if (columnTags.length > 0) invocation.config = { ...invocation.config, tags: [...columnTags, ...(invocation.config.tags ?? [])] };
     const built = testNode(project, targetSchema, invocation, target, targetName, prefix, graph, diagnostics);
     if (!built) return;
     const existing = tests.get(built.node.uniqueId);
@@ -59,14 +60,16 @@ export function buildGenericTests(
   for (const spec of resources) {
     const target = graph.byName.get(spec.name);
     if (!target || target.resourceType !== spec.resourceType) continue;
-    for (const t of [...spec.tests, ...spec.columns.flatMap((c) => c.tests)]) add(t, target, spec.name, '');
+    for (const t of spec.tests) add(t, target, spec.name, '');
+    for (const c of spec.columns) for (const t of c.tests) add(t, target, spec.name, '', c.tags);
   }
   for (const source of sources) {
     for (const table of source.tables) {
       const id = graph.sourceIds.get(`${source.name}.${table.name}`);
       const target = id ? graph.nodes.get(id) : undefined;
       if (!target) continue;
-      for (const t of [...table.tests, ...table.columns.flatMap((c) => c.tests)]) add(t, target, `${source.name}_${table.name}`, 'source_');
+      for (const t of table.tests) add(t, target, `${source.name}_${table.name}`, 'source_');
+      for (const c of table.columns) for (const t of c.tests) add(t, target, `${source.name}_${table.name}`, 'source_', c.tags);
     }
   }
   return tests;

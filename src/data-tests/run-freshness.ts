@@ -14,24 +14,31 @@ export interface SourceFreshness {
 }
 
 /** The selected sources that declare freshness. */
-export function freshnessTargets(project: LoadedProject, selected: readonly string[]): { id: string; check: FreshnessCheck }[] {
-  const out: { id: string; check: FreshnessCheck }[] = [];
+export interface FreshnessTarget {
+  id: string;
+  check: FreshnessCheck;
+  /** The table's entry in the YAML file, where a stale source is reported. */
+  line: number;
+}
+
+export function freshnessTargets(project: LoadedProject, selected: readonly string[]): FreshnessTarget[] {
+  const out: FreshnessTarget[] = [];
   for (const id of selected) {
     const node = project.nodes.get(id)!;
     if (node.resourceType !== 'source') continue;
     const spec = project.sourceSpecs.find((s) => s.name === node.sourceName);
     const check = spec && freshnessCheckFor(spec, node.tableName!);
-    if (check) out.push({ id, check });
+    if (check) out.push({ id, check, line: spec.tables.find((t) => t.name === node.tableName)!.line });
   }
   return out;
 }
 
 /** Checks each source's freshness, one line per source like any other node. */
-export async function runFreshness(project: LoadedProject, targets: readonly { id: string; check: FreshnessCheck }[], warehouse: Warehouse, reporter: Reporter): Promise<SourceFreshness[]> {
+export async function runFreshness(project: LoadedProject, targets: readonly FreshnessTarget[], warehouse: Warehouse, reporter: Reporter): Promise<SourceFreshness[]> {
   const session = await warehouse.session();
   const out: SourceFreshness[] = [];
   try {
-    for (const [i, { id, check }] of targets.entries()) {
+    for (const [i, { id, check, line }] of targets.entries()) {
       const node = project.nodes.get(id)!;
       const label = `freshness of ${node.sourceName}.${node.tableName}`;
       reporter.nodeStart(i + 1, targets.length, id, label);
@@ -55,6 +62,7 @@ export async function runFreshness(project: LoadedProject, targets: readonly { i
         executionTime: (completed.getTime() - started.getTime()) / 1000,
         thread: 0,
         file: node.path,
+        line,
       };
       reporter.nodeDone(i + 1, targets.length, label, nodeResult);
       out.push({ uniqueId: id, check, result, error, nodeResult });

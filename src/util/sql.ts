@@ -10,3 +10,11 @@ export function quoteLiteral(value: string): string {
 export function relationName(schema: string, identifier: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(identifier)}`;
 }
+
+/**
+ * A column named in YAML: a plain name is quoted; anything else (`lower(email)`, `a || '-' || b`)
+ * is a SQL expression, which dbt projects write on purpose.
+ */
+export function columnOrExpression(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? quoteIdent(name) : name;
+}
