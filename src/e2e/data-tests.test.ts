@@ -903,10 +903,10 @@ sources:
     // `test` and `build` check freshness too, and a stale source fails them
     const test = await runCli(['test'], dir, { MODELRUN_NOW: '2024-01-03T10:00:00Z' });
     expectExit(test, 1);
-    expect(test.stdout).toContain('models/sources.yml: error: source raw.events is stale: last loaded 2.0 days ago, error after 1 day\n');
+    expect(test.stdout).toContain('models/sources.yml:10: error: source raw.events is stale: last loaded 2.0 days ago, error after 1 day\n');
     const build = await runCli(['build'], dir, { MODELRUN_NOW: '2024-01-03T10:00:00Z' });
     expectExit(build, 1);
-    expect(build.stdout).toContain('models/sources.yml: error: source raw.events is stale: last loaded 2.0 days ago, error after 1 day\n');
+    expect(build.stdout).toContain('models/sources.yml:10: error: source raw.events is stale: last loaded 2.0 days ago, error after 1 day\n');
     expect(resultFor(dir, `source.${PROJECT}.raw.events`).status).toBe('error');
     expect(resultFor(dir, `model.${PROJECT}.ev`).status).toBe('success');
     const report = read(dir, 'target/data_quality_report.md');
