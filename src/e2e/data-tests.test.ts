@@ -911,7 +911,7 @@ sources:
     expect(resultFor(dir, `model.${PROJECT}.ev`).status).toBe('success');
     const report = read(dir, 'target/data_quality_report.md');
     expect(report).toContain('| raw.events | source | 2 | 1 | 1 | 0 | 0 | 0 | error stale (2.0 days) |\n');
-    expect(report).toContain('- **ERROR STALE** raw.events (models/sources.yml): source raw.events is stale: last loaded 2.0 days ago, error after 1 day\n');
+    expect(report).toContain('- **ERROR STALE** raw.events (models/sources.yml:10): source raw.events is stale: last loaded 2.0 days ago, error after 1 day\n');
     const fresh = await runCli(['build'], dir, { MODELRUN_NOW: '2024-01-01T10:30:00Z' });
     expectExit(fresh, 0);
     // source: selects the source's freshness and the tests on it
