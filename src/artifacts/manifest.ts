@@ -89,6 +89,7 @@ function sourceEntry(project: LoadedProject, node: GraphNode): Record<string, un
   };
 }
 
+/** Compact, as dbt writes it: pretty-printing a large project's manifest costs more than building it. */
 export function writeManifest(targetDir: string, manifest: Record<string, unknown>): void {
-  writeJson(join(targetDir, 'manifest.json'), manifest);
+  writeJson(join(targetDir, 'manifest.json'), manifest, false);
 }

@@ -11,17 +11,24 @@ export function writeText(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-/** Writes only when the content differs: rewriting thousands of unchanged files costs more than reading them. */
-export function writeIfChanged(file: string, text: string, knownDirs: Set<string>): void {
+/**
+ * Writes only when the content differs: rewriting thousands of unchanged files costs more than reading them.
+ * `dirs` remembers each folder seen, and whether this run created it: a file in a new folder cannot exist yet, so it is not read.
+ */
+export function writeIfChanged(file: string, text: string, dirs: Map<string, 'created' | 'existing'>): void {
   const dir = dirname(file);
-  if (!knownDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    knownDirs.add(dir);
+  let state = dirs.get(dir);
+  if (state === undefined) {
+    // mkdirSync returns the first folder it made, so a result means `dir` itself is new.
+    state = mkdirSync(dir, { recursive: true }) === undefined ? 'existing' : 'created';
+    dirs.set(dir, state);
   }
-  try {
-    if (readFileSync(file, 'utf8') === text) return;
-  } catch {
-    // not there yet
+  if (state === 'existing') {
+    try {
+      if (readFileSync(file, 'utf8') === text) return;
+    } catch {
+      // not there yet
+    }
   }
   writeFileSync(file, text);
 }

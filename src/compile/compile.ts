@@ -2,7 +2,7 @@ import type { RelationKind, Warehouse } from '../adapters/adapter.js';
 import { relationKey } from '../adapters/adapter.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
-import { hashOf } from '../project/build-cache.js';
+import { quickHash } from '../project/build-cache.js';
 import { parseTemplate } from '../templating/parse.js';
 import { RenderError, TemplateEnvironment, type RenderContext } from '../templating/render.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
@@ -26,6 +26,8 @@ export interface CompileOptions {
   /** Relations already in the warehouse, to decide `is_incremental`. */
   existing: ReadonlyMap<string, RelationKind>;
   runStartedAt: string;
+  /** Called with each node rendered afresh, as soon as it is: validation can start before rendering ends. */
+  onFresh?: (node: CompiledNode) => void;
 }
 
 /**
@@ -88,8 +90,10 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
       const rendered = tidy(env.render(program, ctx));
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);
       const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
-      compiled.set(id, { uniqueId: id, sql, rendered, ephemerals, isIncremental });
+      const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental };
+      compiled.set(id, result);
       fresh.add(id);
+      opts.onFresh?.(result);
       project.cache.compiled[id] = { key, sql, rendered: rendered === sql ? undefined : rendered, ephemerals, isIncremental };
     } catch (e) {
       if (!(e instanceof RenderError)) throw e;
@@ -105,7 +109,7 @@ function compileKey(project: LoadedProject, node: GraphNode, stamp: string, isIn
     const parent = project.nodes.get(p)!;
     return `${p}=${parent.schema}.${parent.identifier}:${parent.config.materialized === 'ephemeral' ? (keys.get(p) ?? '') : ''}`;
   });
-  return hashOf(stamp, String(isIncremental), node.schema, node.identifier, JSON.stringify(node.config), ...parents);
+  return quickHash(stamp, String(isIncremental), node.schema, node.identifier, JSON.stringify(node.config), ...parents);
 }
 
 export function incrementalRun(node: GraphNode, opts: Pick<CompileOptions, 'fullRefresh' | 'existing'>): boolean {
@@ -150,29 +154,63 @@ function tidy(sql: string): string {
 const QUERY_START = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\(|[A-Za-z]+)/;
 const QUERY_KEYWORDS = ['select', 'with', 'from', 'values', 'table', 'pivot', 'unpivot', '('];
 
-/** Checks with DuckDB's own parser that every compiled query is one SELECT, pointing errors at template lines. */
-export async function validateCompiled(project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, warehouse: Warehouse): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  const queries: { node: GraphNode; sql: string }[] = [];
-  for (const c of compiled.values()) {
-    const node = project.nodes.get(c.uniqueId)!;
+/** Compiled queries per parser call: large enough that per-call costs vanish, small enough that parsing keeps pace with rendering. */
+const BATCH = 1000;
+
+/**
+ * Checks with DuckDB's own parser that every compiled query is one SELECT, pointing errors at
+ * template lines. Queries are sent in batches as they are added: one parser call per batch is far
+ * cheaper than one per model, and a warehouse in a worker thread parses each batch while the next
+ * is being rendered. Only a batch that fails needs the slow, per-model pass.
+ */
+export class SqlValidator {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly batches: Promise<Diagnostic[]>[] = [];
+  private batch: { node: GraphNode; sql: string }[] = [];
+
+  constructor(private readonly project: LoadedProject, private readonly warehouse: Pick<Warehouse, 'parse'>) {}
+
+  add(c: CompiledNode): void {
+    const node = this.project.nodes.get(c.uniqueId)!;
     const start = QUERY_START.exec(c.sql);
     const keyword = start?.[1]?.toLowerCase();
-    if (keyword === undefined) diagnostics.push(error(`${node.resourceType} ${node.name} is empty — write a SELECT query`, node.path, 1));
+    if (keyword === undefined) this.diagnostics.push(error(`${node.resourceType} ${node.name} is empty — write a SELECT query`, node.path, 1));
     else if (!QUERY_KEYWORDS.includes(keyword)) {
-      const template = project.sourceText.get(node.path) ?? '';
+      const template = this.project.sourceText.get(node.path) ?? '';
       const line = templateLineFor(c.sql, template, lineOfOffset(c.sql, start!.index + start![0].length - keyword.length));
-      diagnostics.push(error(`${node.resourceType} ${node.name} must be a SELECT query, not ${keyword.toUpperCase()} — modelrun writes the CREATE statement itself`, node.path, line));
-    } else queries.push({ node, sql: c.sql });
+      this.diagnostics.push(error(`${node.resourceType} ${node.name} must be a SELECT query, not ${keyword.toUpperCase()} — modelrun writes the CREATE statement itself`, node.path, line));
+    } else {
+      this.batch.push({ node, sql: c.sql });
+      if (this.batch.length >= BATCH) this.send();
+    }
   }
-  // One parser call for the whole project is far cheaper than one per model; only a failure needs the slow, per-model pass.
-  const batch = await warehouse.parse(queries.map((q) => q.sql).join('\n;\n'));
-  if (batch.error === undefined && batch.statements === queries.length) return diagnostics;
-  for (const q of queries) diagnostics.push(...(await validateOne(project, q.node, q.sql, warehouse)));
-  return diagnostics;
+
+  /** Every problem found: the queries that are no SELECT, then those that do not parse, in the order added. */
+  async finish(): Promise<Diagnostic[]> {
+    if (this.batch.length > 0) this.send();
+    const parsed = await Promise.all(this.batches);
+    return [...this.diagnostics, ...parsed.flat()];
+  }
+
+  private send(): void {
+    const queries = this.batch;
+    this.batch = [];
+    const checked = this.check(queries);
+    // finish() awaits it; until then a failure must not count as unhandled.
+    checked.catch(() => undefined);
+    this.batches.push(checked);
+  }
+
+  private async check(queries: readonly { node: GraphNode; sql: string }[]): Promise<Diagnostic[]> {
+    const batch = await this.warehouse.parse(queries.map((q) => q.sql).join('\n;\n'));
+    if (batch.error === undefined && batch.statements === queries.length) return [];
+    const diagnostics: Diagnostic[] = [];
+    for (const q of queries) diagnostics.push(...(await validateOne(this.project, q.node, q.sql, this.warehouse)));
+    return diagnostics;
+  }
 }
 
-async function validateOne(project: LoadedProject, node: GraphNode, sql: string, warehouse: Warehouse): Promise<Diagnostic[]> {
+async function validateOne(project: LoadedProject, node: GraphNode, sql: string, warehouse: Pick<Warehouse, 'parse'>): Promise<Diagnostic[]> {
   const parsed = await warehouse.parse(sql);
   if (parsed.error !== undefined) {
     const template = project.sourceText.get(node.path) ?? '';

@@ -6,35 +6,38 @@ export type Adjacency = ReadonlyMap<string, readonly string[]>;
 export function invert(parents: Adjacency): Map<string, string[]> {
   const children = new Map<string, string[]>();
   for (const id of parents.keys()) children.set(id, []);
-  for (const [id, ps] of parents) for (const p of ps) children.get(p)?.push(id);
-  for (const list of children.values()) list.sort();
+  // Visiting the children in sorted order fills each list already sorted: one sort instead of one per list.
+  for (const id of [...parents.keys()].sort()) for (const p of parents.get(id)!) children.get(p)?.push(id);
   return children;
 }
 
 /**
  * Kahn's algorithm, always taking the smallest ready id, so the order is the same on every run.
- * Returns the order, or the ids left in (or behind) a cycle.
+ * Returns the order, or the ids left in (or behind) a cycle. Ids are numbered in sorted order
+ * first, so the heap compares numbers rather than long, alike strings.
  */
 export function topologicalOrder(parents: Adjacency): { order: string[]; cyclic: string[] } {
-  const children = invert(parents);
-  const waiting = new Map<string, number>();
+  const ids = [...parents.keys()].sort();
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  const waiting = new Int32Array(ids.length);
+  const children: number[][] = ids.map(() => []);
+  ids.forEach((id, i) => {
+    for (const p of parents.get(id)!) {
+      const j = rank.get(p);
+      if (j === undefined) continue;
+      waiting[i]!++;
+      children[j]!.push(i);
+    }
+  });
   const ready = new MinHeap();
-  for (const [id, ps] of parents) {
-    const n = ps.filter((p) => parents.has(p)).length;
-    waiting.set(id, n);
-    if (n === 0) ready.push(id);
-  }
+  waiting.forEach((n, i) => n === 0 && ready.push(i));
   const order: string[] = [];
   while (ready.size > 0) {
-    const id = ready.pop()!;
-    order.push(id);
-    for (const c of children.get(id) ?? []) {
-      const n = waiting.get(c)! - 1;
-      waiting.set(c, n);
-      if (n === 0) ready.push(c);
-    }
+    const i = ready.pop()!;
+    order.push(ids[i]!);
+    for (const c of children[i]!) if (--waiting[c]! === 0) ready.push(c);
   }
-  const cyclic = [...parents.keys()].filter((id) => waiting.get(id)! > 0).sort();
+  const cyclic = ids.filter((_, i) => waiting[i]! > 0);
   return { order, cyclic };
 }
 
@@ -81,11 +84,11 @@ export function reachable(edges: Adjacency, start: string): Set<string> {
 }
 
 class MinHeap {
-  private readonly items: string[] = [];
+  private readonly items: number[] = [];
   get size(): number {
     return this.items.length;
   }
-  push(v: string): void {
+  push(v: number): void {
     const a = this.items;
     a.push(v);
     let i = a.length - 1;
@@ -96,7 +99,7 @@ class MinHeap {
       i = p;
     }
   }
-  pop(): string | undefined {
+  pop(): number | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();

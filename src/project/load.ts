@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { loadProject, type ProjectConfig } from '../config/project.js';
 import { loadTarget, type Target } from '../config/profiles.js';
@@ -8,16 +9,18 @@ import { isRecord, parseYamlFile } from '../config/yaml-file.js';
 import { findCycle, invert, topologicalOrder } from '../graph/dag.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { Program } from '../templating/ast.js';
-import { analyzeMacros, parseMacroFile, type MacroDef } from '../templating/macros.js';
+import { analyzeMacros, parseMacroFile, type MacroDef, type MacroFile } from '../templating/macros.js';
 import { renderConfigString } from '../templating/standalone.js';
 import { error, hasErrors, type Diagnostic } from '../util/diagnostics.js';
 import { didYouMean } from '../util/suggest.js';
-import { fileStamp, hashOf, readBuildCache, type BuildCache, type CachedModel } from './build-cache.js';
+import { fileStamp, hashOf, optionalStamp, readBuildCache, type BuildCache, type CachedModel } from './build-cache.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
 import { buildGenericTests, type GenericTestPlan } from '../data-tests/nodes.js';
 import { duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
 
 const MODELRUN_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** This build of modelrun: a rebuilt CLI of the same version may compile differently, so a fingerprint must not outlive it. */
+const MODELRUN_BUILD = `${MODELRUN_VERSION}:${optionalStamp(fileURLToPath(import.meta.url))}`;
 
 export interface LoadOptions {
   projectDir: string;
@@ -56,7 +59,19 @@ export interface LoadedProject {
 
 export type LoadResult = { project: LoadedProject; diagnostics: Diagnostic[] } | { project?: undefined; diagnostics: Diagnostic[] };
 
-export function loadFullProject(opts: LoadOptions): LoadResult {
+/** What is known of a project before its files are read: configuration, target, vars and the list of files. */
+export interface ProjectSettings {
+  config: ProjectConfig;
+  target: Target;
+  vars: Record<string, unknown>;
+  files: ProjectFiles;
+  /** A file's mtime and size, each file stat'ed once however many times it is asked for. */
+  stamp: (path: string) => string;
+}
+
+export type SettingsResult = { settings: ProjectSettings; diagnostics: Diagnostic[] } | { settings?: undefined; diagnostics: Diagnostic[] };
+
+export function loadSettings(opts: LoadOptions): SettingsResult {
   const dir = resolve(opts.projectDir);
   const { project: config, diagnostics } = loadProject(dir);
   if (!config || hasErrors(diagnostics)) return { diagnostics };
@@ -70,8 +85,31 @@ export function loadFullProject(opts: LoadOptions): LoadResult {
   });
   diagnostics.push(...targetDiagnostics);
   if (!target || hasErrors(diagnostics)) return { diagnostics };
-  const project = buildProject(config, target, vars, diagnostics);
+  const stamps = new Map<string, string>();
+  const stamp = (path: string) => stamps.get(path) ?? stamps.set(path, fileStamp(join(config.dir, path))).get(path)!;
+  return { settings: { config, target, vars, files: discoverFiles(config), stamp }, diagnostics };
+}
+
+export function loadFullProject(opts: LoadOptions): LoadResult {
+  return loadFromSettings(loadSettings(opts));
+}
+
+/** The rest of loadFullProject, for a caller that looked at the settings first (see projectFingerprint). */
+export function loadFromSettings({ settings, diagnostics }: SettingsResult): LoadResult {
+  if (!settings) return { diagnostics };
+  const project = buildProject(settings, diagnostics);
   return hasErrors(diagnostics) ? { diagnostics } : { project, diagnostics };
+}
+
+/**
+ * Every input of a compile as one key: modelrun's version, project.yml, the target, vars, every
+ * project file's path, mtime and size, and `extra` (the caller's options and outputs). Equal keys
+ * mean the same project on disk, so the same compile.
+ */
+export function projectFingerprint(settings: ProjectSettings, extra: readonly string[]): string {
+  const { config, target, vars, files } = settings;
+  const paths = [...files.models, ...files.schemaFiles, ...files.seeds, ...files.singularTests, ...files.macros];
+  return hashOf(MODELRUN_BUILD, config.dir, config.file, readProjectFile(config, config.file), JSON.stringify(target), JSON.stringify(vars), ...extra, ...paths.flatMap((p) => [p, settings.stamp(p)]));
 }
 
 function mergeCliVars(projectVars: Record<string, unknown>, cli: string | undefined, diagnostics: Diagnostic[]): Record<string, unknown> {
@@ -86,18 +124,22 @@ function mergeCliVars(projectVars: Record<string, unknown>, cli: string | undefi
   return { ...projectVars };
 }
 
-function buildProject(config: ProjectConfig, target: Target, vars: Record<string, unknown>, diagnostics: Diagnostic[]): LoadedProject {
-  const files = discoverFiles(config);
+function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): LoadedProject {
+  const { config, target, vars, files } = settings;
   const sourceText = new Map<string, string>();
-  const read = (path: string) => {
-    const text = readProjectFile(config, path);
-    sourceText.set(path, text);
-    return text;
-  };
-  const macros = loadMacros(files.macros, read, diagnostics);
-  const { resources, sources } = loadSchemaFiles(files.schemaFiles, read, diagnostics);
-  const cache = readBuildCache(resolve(config.dir, config.targetPath), globalKey(config, target, vars, [...files.macros, ...files.schemaFiles], sourceText));
+  const read = (path: string) => sourceText.get(path) ?? sourceText.set(path, readProjectFile(config, path)).get(path)!;
+  const globalFiles = [...files.macros, ...files.schemaFiles];
+  globalFiles.forEach(read);
+  const cache = readBuildCache(resolve(config.dir, config.targetPath), globalKey(config, target, vars, globalFiles, sourceText));
   let cacheChanged = false;
+  const parseMacros = (path: string) => {
+    const cached = cache.macroFiles[path];
+    if (cached) return cached;
+    cacheChanged = true;
+    return (cache.macroFiles[path] = parseMacroFile(read(path), path));
+  };
+  const macros = loadMacros(files.macros, parseMacros, diagnostics);
+  const { resources, sources } = loadSchemaFiles(files.schemaFiles, read, diagnostics);
   const specsByName = (type: 'model' | 'seed') => new Map(resources.filter((r) => r.resourceType === type).map((r) => [r.name, r]));
   const modelSpecs = specsByName('model');
   const seedSpecs = specsByName('seed');
@@ -124,7 +166,7 @@ function buildProject(config: ProjectConfig, target: Target, vars: Record<string
   const testNames = new Map<string, string>();
   const sqlFiles: (readonly ['model' | 'test', string])[] = [...files.models.map((p) => ['model', p] as const), ...files.singularTests.map((p) => ['test', p] as const)];
   for (const [kind, path] of sqlFiles) {
-    const stamp = fileStamp(join(config.dir, path));
+    const stamp = settings.stamp(path);
     let entry = cache.models[path];
     let program: Program | undefined;
     if (entry?.stamp !== stamp || entry.node.resourceType !== kind) {
@@ -230,10 +272,11 @@ function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, 
   m.node.dependsOn = [...deps].sort();
 }
 
-function loadMacros(paths: readonly string[], read: (p: string) => string, diagnostics: Diagnostic[]): Map<string, MacroDef> {
+/** The project's macros; `parse` gives a macro file's definitions, from the build cache when it can. */
+function loadMacros(paths: readonly string[], parse: (p: string) => MacroFile, diagnostics: Diagnostic[]): Map<string, MacroDef> {
   const macros = new Map<string, MacroDef>();
   for (const path of paths) {
-    const { macros: defs, diagnostics: ds } = parseMacroFile(read(path), path);
+    const { macros: defs, diagnostics: ds } = parse(path);
     diagnostics.push(...ds);
     for (const def of defs) {
       const existing = macros.get(def.name);

@@ -36,17 +36,20 @@ export function parseFlatTemplate(text: string): Program | undefined {
 const NOT_FLAT = /\{\{\s*(?:[#/^!>&{~*(]|else\b)|~\}\}|\\\{\{|\}\}\}/;
 const TOKEN = /\s*(?:("[^"\\]*")|('[^'\\]*')|(-?\d+(?:\.\d+)?)(?=[\s}])|([A-Za-z_][A-Za-z0-9_]*)=|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*))/y;
 
+// Each evaluation of a regex literal makes a new RegExp: these run per token, so they are made once.
+const SPACES = /\s*/y;
+const SPACE = /\s/;
+
 type Pos = (offset: number) => { line: number; column: number };
 
 function parseMustache(text: string, open: number, close: number, pos: Pos): hbs.AST.MustacheStatement | undefined {
   const tokens: { kind: 'expr' | 'key'; value: Expression | string; start: number; end: number }[] = [];
   TOKEN.lastIndex = open + 2;
   for (;;) {
-    const rest = /\s*/y;
-    rest.lastIndex = TOKEN.lastIndex;
-    rest.exec(text);
-    if (rest.lastIndex === close) break;
-    const start = rest.lastIndex;
+    SPACES.lastIndex = TOKEN.lastIndex;
+    SPACES.exec(text);
+    if (SPACES.lastIndex === close) break;
+    const start = SPACES.lastIndex;
     const m = TOKEN.exec(text);
     if (!m || TOKEN.lastIndex > close) return undefined;
     const end = TOKEN.lastIndex;
@@ -57,7 +60,7 @@ function parseMustache(text: string, open: number, close: number, pos: Pos): hbs
     }
     tokens.push({ kind: 'expr', value: expression(m, loc), start, end });
     // A value must be followed by space or the closing braces.
-    if (end < close && !/\s/.test(text[end]!)) return undefined;
+    if (end < close && !SPACE.test(text[end]!)) return undefined;
   }
   const [head, ...rest] = tokens;
   if (!head || head.kind !== 'expr' || (head.value as Expression).type !== 'PathExpression') return undefined;

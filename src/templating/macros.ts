@@ -20,7 +20,13 @@ export interface MacroDef extends MacroSignature {
 
 const DEFINERS = ['macro', 'test'] as const;
 
-export function parseMacroFile(text: string, file: string): { macros: MacroDef[]; diagnostics: Diagnostic[] } {
+/** A macro file's definitions: plain data (the bodies are ASTs), so the build cache can keep it. */
+export interface MacroFile {
+  macros: MacroDef[];
+  diagnostics: Diagnostic[];
+}
+
+export function parseMacroFile(text: string, file: string): MacroFile {
   const parsed = parseTemplate(text, file);
   if (!parsed.program) return { macros: [], diagnostics: parsed.diagnostics };
   const macros: MacroDef[] = [];

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildManifest, writeManifest } from '../../artifacts/manifest.js';
 import { displayPath } from '../../config/profiles.js';
-import type { Warehouse } from '../../adapters/adapter.js';
+import { SqlChecker } from '../../adapters/duckdb/sql-checker.js';
 import { optionalStamp, readNoopRecord, writeNoopRecord, type NoopRecord } from '../../project/build-cache.js';
-import { loadFullProject, loadSettings, projectFingerprint, type LoadedProject, type ProjectSettings } from '../../project/load.js';
+import { loadFromSettings, loadSettings, projectFingerprint, type LoadedProject, type ProjectSettings } from '../../project/load.js';
 import type { Diagnostic } from '../../util/diagnostics.js';
 import { UserError } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
@@ -16,61 +16,56 @@ import type { Reporter } from '../reporter.js';
 /** Renders every selected model to target/compiled/ and checks it with DuckDB's parser; runs nothing. */
 export async function compile(opts: CommonOptions, reporter: Reporter): Promise<number> {
   const started = performance.now();
-  const loaded = loadSettings({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
   const elapsed = () => `in ${((performance.now() - started) / 1000).toFixed(2)}s`;
-  if (loaded.settings) {
-    const record = readNoopRecord(targetDirOf(loaded.settings));
-    if (record && record.key === fingerprint(loaded.settings, opts, record.warehouse)) {
-      record.warnings.forEach((d) => reporter.diagnostic(d));
-      reporter.info(record.found);
-      reporter.info(`${record.compiledTo} ${elapsed()}`);
-      return 0;
-    }
+  const loaded = loadSettings({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
+  const { settings } = loaded;
+  const settingsWarnings = loaded.diagnostics.filter((d) => d.level === 'warn');
+  const record = settings && readNoopRecord(targetDirOf(settings));
+  if (settings && record && record.key === fingerprint(settings, opts, record.warehouse)) {
+    [...settingsWarnings, ...record.warnings].forEach((d) => reporter.diagnostic(d));
+    reporter.info(record.found);
+    reporter.info(`${record.compiledTo} ${elapsed()}`);
+    return 0;
   }
-  const warnings: Diagnostic[] = [];
-  const recording: Reporter = Object.assign(Object.create(reporter) as Reporter, {
-    diagnostic: (d: Diagnostic) => {
-      warnings.push(d);
-      reporter.diagnostic(d);
-    },
-  });
-  const { project, diagnostics } = loadFullProject({ projectDir: opts.projectDir }, loaded);
-  diagnostics.filter((d) => d.level === 'warn').forEach((d) => recording.diagnostic(d));
-  const errors = diagnostics.filter((d) => d.level === 'error');
-  if (!project || errors.length > 0) throw new UserError(errors);
-  const record = await compileProject(project, opts, recording);
-  record.warnings = warnings;
-  reporter.info(record.found);
-  reporter.info(`${record.compiledTo} ${elapsed()}`);
-  // Templates that read the clock or the environment compile differently each time: no fingerprint can stand for them.
-  if (!isVolatile(project)) writeNoopRecord(targetDirOf(loaded.settings!), { ...record, key: fingerprint(loaded.settings!, opts, record.warehouse) });
-  return 0;
+  // Started before the project is loaded, so that DuckDB loads meanwhile on the other core.
+  const checker = settings && new SqlChecker(settings.target, displayPath(settings.config.dir, settings.target.path));
+  try {
+    const { project, diagnostics } = loadFromSettings(loaded);
+    diagnostics.filter((d) => d.level === 'warn').forEach((d) => reporter.diagnostic(d));
+    const errors = diagnostics.filter((d) => d.level === 'error');
+    if (!project || !settings || !checker || errors.length > 0) throw new UserError(errors);
+    // What this compile warns about beyond the settings, which a compile answered by the fingerprint repeats.
+    const warnings = diagnostics.filter((d) => d.level === 'warn' && !settingsWarnings.includes(d));
+    const recording: Reporter = Object.assign(Object.create(reporter) as Reporter, {
+      diagnostic: (d: Diagnostic) => {
+        warnings.push(d);
+        reporter.diagnostic(d);
+      },
+    });
+    const result = await compileProject(project, opts, recording, checker);
+    reporter.info(result.found);
+    reporter.info(`${result.compiledTo} ${elapsed()}`);
+    // Templates that read the clock or the environment compile differently each time: no fingerprint can stand for them.
+    if (!isVolatile(project)) writeNoopRecord(targetDirOf(settings), { ...result, warnings, key: fingerprint(settings, opts, result.warehouse) });
+    return 0;
+  } finally {
+    await checker?.close();
+  }
 }
 
-async function compileProject(project: LoadedProject, opts: CommonOptions, reporter: Reporter): Promise<Omit<NoopRecord, 'key'>> {
+async function compileProject(project: LoadedProject, opts: CommonOptions, reporter: Reporter, checker: SqlChecker): Promise<Omit<NoopRecord, 'key' | 'warnings'>> {
   const generatedAt = new Date().toISOString();
   const targetDir = resolve(project.config.dir, project.config.targetPath);
   const selected = selectInOrder(project, opts, reporter, ['model', 'test']);
-  let warehouse: Warehouse | undefined;
-  const openOnce = async () => {
-    const { openWarehouse } = await import('../../adapters/duckdb/open.js');
-    warehouse ??= await openWarehouse(project.target, displayPath(project.config.dir, project.target.path), 'read');
-    return warehouse;
-  };
-  try {
-    const { compiled, changed } = await prepareSql(project, selected, openOnce, { fullRefresh: Boolean(opts.fullRefresh), forExecution: false, targetDir, runStartedAt: generatedAt });
-    if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
-      writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
-    }
-    return {
-      warehouse: selected.some((id) => project.nodes.get(id)!.config.materialized === 'incremental'),
-      warnings: [],
-      found: `Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`,
-      compiledTo: `Compiled ${plural(compiled.size, 'node')} to ${displayPath(project.config.dir, resolve(targetDir, 'compiled'))}`,
-    };
-  } finally {
-    warehouse?.close();
+  const { compiled, changed } = await prepareSql(project, selected, async () => checker, { fullRefresh: Boolean(opts.fullRefresh), forExecution: false, targetDir, runStartedAt: generatedAt });
+  if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
+    writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
   }
+  return {
+    warehouse: selected.some((id) => project.nodes.get(id)!.config.materialized === 'incremental'),
+    found: `Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`,
+    compiledTo: `Compiled ${plural(compiled.size, 'node')} to ${displayPath(project.config.dir, resolve(targetDir, 'compiled'))}`,
+  };
 }
 
 function targetDirOf(settings: ProjectSettings): string {
