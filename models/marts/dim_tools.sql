@@ -1,8 +1,29 @@
+{{!-- Every tool in the catalog, every tool seen in the data but missing from it (category
+      Uncategorized), and one row for events with no tool (site pages), so every fact row joins. --}}
+with catalog as (
+  select tool_slug, display_name, category, icon, is_active
+  from {{ref "tool_catalog"}}
+),
+seen as (
+  select distinct tool_slug from {{ref "stg_analytics_events"}}
+  union
+  select distinct tool_slug from {{ref "stg_processing_jobs"}}
+),
+unlisted as (
+  select
+    s.tool_slug,
+    coalesce(array_to_string(list_transform(string_split(s.tool_slug, '-'), w -> upper(w[1]) || w[2:]), ' '), 'No tool') as display_name,
+    'Uncategorized' as category,
+    null as icon,
+    s.tool_slug is not null as is_active
+  from seen s
+  where not exists (select 1 from catalog c where c.tool_slug = s.tool_slug)
+)
 select
   {{surrogate_key "tool_slug"}} as tool_key,
-  tool_slug,
+  coalesce(tool_slug, 'unknown') as tool_slug,
   display_name as tool_name,
   category as tool_category,
   icon,
   is_active
-from {{ref "tool_catalog"}}
+from (select * from catalog union all select * from unlisted)

@@ -57,7 +57,18 @@ function action(load: () => Promise<Action>): (opts: CommonOptions) => Promise<v
 }
 
 const commands: [name: string, description: string, configure: (c: Command) => Command, load: () => Promise<Action>][] = [
-  ['build', 'seeds, then models in dependency order', (c) => executing(selecting(c)), async () => (await import('./commands/build.js')).build],
+  [
+    'build',
+    'land sources, then seeds, models and their tests in dependency order',
+    (c) => executing(selecting(c)).option('--no-extract', 'do not land the `loader: supabase` sources first'),
+    async () => (await import('./commands/build.js')).build,
+  ],
+  [
+    'extract',
+    'land the `loader: supabase` sources into raw (incremental, exactly-once)',
+    (c) => selecting(c).option('--full-refresh', 'rebuild each raw table aside and swap it in', false),
+    async () => (await import('./commands/extract.js')).extract,
+  ],
   ['run', 'build the selected models', (c) => executing(selecting(c)), async () => (await import('./commands/build.js')).run],
   ['seed', 'load the CSV files under seeds/', (c) => executing(selecting(c)), async () => (await import('./commands/build.js')).seed],
   ['test', 'run the data tests (and check source freshness)', (c) => selecting(c).option('--threads <n>', 'tests to run at once', parseThreads).option('-x, --fail-fast', 'stop at the first failure', false).option('--junit <file>', 'also write JUnit XML, e.g. target/junit.xml'), async () => (await import('./commands/build.js')).test],

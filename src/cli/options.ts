@@ -16,4 +16,6 @@ export interface CommonOptions {
   resourceType?: string[];
   output?: 'selector' | 'name' | 'path' | 'json';
   junit?: string;
+  /** commander's name for --no-extract. */
+  extract?: boolean;
 }

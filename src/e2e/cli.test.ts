@@ -52,7 +52,9 @@ describe.concurrent('program', () => {
     ok(r);
     expect(r.stdout).toMatch(/^Usage: modelrun \[options\] \[command\]$/m);
     for (const [name, description] of [
-      ['build', 'seeds, then models in dependency order'],
+      ['build', 'land sources, then seeds, models and their tests in'],
+      ['extract', 'land the `loader: supabase` sources into raw'],
+      ['test', 'run the data tests (and check source freshness)'],
       ['run', 'build the selected models'],
       ['seed', 'load the CSV files under seeds/'],
       ['compile', 'render every model to target/compiled/'],

@@ -12,6 +12,11 @@ export class DuckDBWarehouse implements Warehouse {
     return new DuckDBSession(await this.instance.connect());
   }
 
+  /** A raw connection, for work the Session interface does not cover (the appender used by landing). */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   private async connection(): Promise<DuckDBConnection> {
     this.main ??= await this.instance.connect();
     return this.main;

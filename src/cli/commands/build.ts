@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Warehouse } from '../../adapters/adapter.js';
+import type { DuckDBWarehouse } from '../../adapters/duckdb/warehouse.js';
+import { SAMPLE_DEFAULTS } from '../../extract/sample-data.js';
 import { writeJunit } from '../../artifacts/junit.js';
 import { buildManifest, writeManifest, type InvocationInfo } from '../../artifacts/manifest.js';
 import { writeRunResults } from '../../artifacts/run-results.js';
@@ -28,9 +30,11 @@ interface CommandShape {
   types: ResourceType[];
   /** Check source freshness for the selected sources. */
   freshness: boolean;
+  /** Land the supabase-loaded sources the selection reads before building. */
+  extract?: boolean;
 }
 
-export const build = (opts: CommonOptions, reporter: Reporter) => execute({ name: 'build', types: ['seed', 'model', 'test', 'source'], freshness: true }, opts, reporter);
+export const build = (opts: CommonOptions, reporter: Reporter) => execute({ name: 'build', types: ['seed', 'model', 'test', 'source'], freshness: true, extract: opts.extract !== false }, opts, reporter);
 export const run = (opts: CommonOptions, reporter: Reporter) => execute({ name: 'run', types: ['model'], freshness: false }, opts, reporter);
 export const seed = (opts: CommonOptions, reporter: Reporter) => execute({ name: 'seed', types: ['seed'], freshness: false }, opts, reporter);
 export const test = (opts: CommonOptions, reporter: Reporter) => execute({ name: 'test', types: ['test', 'source'], freshness: true }, opts, reporter);
@@ -49,12 +53,14 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   });
   const checks = command.freshness ? freshnessTargets(project, selected) : [];
   reporter.info(`Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`);
+  if (checks.length > 0) useSampleClock(project, reporter);
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
   const display = displayPath(project.config.dir, project.target.path);
   // A warehouse that does not exist yet is created only once the SQL has compiled and parsed.
   const create = !project.target.path.startsWith(':memory:') && !existsSync(project.target.path);
   let warehouse: Warehouse = await openWarehouse(project.target, display, create ? 'read' : 'write');
   let results: NodeResult[] = [];
+  let landed: NodeResult[] = [];
   let freshness: SourceFreshness[] = [];
   let prepared: Awaited<ReturnType<typeof prepareSql>> | undefined;
   try {
@@ -62,6 +68,12 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     if (create && (runnable.length > 0 || checks.length > 0)) {
       warehouse.close();
       warehouse = await openWarehouse(project.target, display);
+    }
+    if (command.extract) {
+      const { extractForSelection } = await import('../../extract/index.js');
+      landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh) });
+      // Relations landing created count as existing for the models built next.
+      for (const [key, kind] of await warehouse.relations()) prepared.existing.set(key, kind);
     }
     if (runnable.length === 0 && checks.length === 0) reporter.info('Nothing to do: the selection matched no runnable node.');
     if (checks.length > 0) freshness = await runFreshness(project, checks, warehouse, reporter);
@@ -78,7 +90,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       });
     }
     const elapsed = (performance.now() - started) / 1000;
-    const all = [...freshness.map((f) => f.nodeResult), ...results];
+    const all = [...landed, ...freshness.map((f) => f.nodeResult), ...results];
     if (freshness.length > 0) writeSourcesJson(targetDir, freshness, info, elapsed);
     if (all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0) {
       const session = await warehouse.session();
@@ -96,6 +108,18 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     warehouse.close();
     writeManifest(targetDir, buildManifest(project, prepared?.compiled ?? new Map(), info));
   }
+}
+
+/**
+ * The embedded sample ends at a fixed instant; measured against the wall clock it would always look
+ * stale. Without Supabase credentials (so on the sample) and without MODELRUN_NOW, freshness and
+ * recency are measured at the sample's end, and one line says so.
+ */
+function useSampleClock(project: LoadedProject, reporter: Reporter): void {
+  const usesSupabase = project.sourceSpecs.some((s) => s.loader === 'supabase');
+  if (!usesSupabase || process.env.SUPABASE_URL || process.env.MODELRUN_NOW) return;
+  process.env.MODELRUN_NOW = SAMPLE_DEFAULTS.end;
+  reporter.info(`No SUPABASE_URL set: freshness is measured at the end of the embedded sample, ${SAMPLE_DEFAULTS.end}.`);
 }
 
 /** Every schema the run writes to exists before nodes run concurrently (creating one is a catalog write). */

@@ -1,0 +1,23 @@
+{{config materialized="incremental" unique_key="event_id" on_schema_change="append_new_columns"}}
+{{!-- Event grain, keys to all four dimensions. Incremental runs re-read the last lookback_hours of
+      events, since events reach Supabase up to an hour late; unique_key replaces re-read rows. --}}
+select
+  e.event_id,
+  {{surrogate_key "e.session_id"}} as session_key,
+  {{time_key "e.created_at"}} as time_key,
+  {{surrogate_key "e.tool_slug"}} as tool_key,
+  {{surrogate_key "e.event_type"}} as event_type_key,
+  e.created_at,
+  e.user_id,
+  e.session_id,
+  e.event_type,
+  e.tool_slug,
+  e.file_size_bytes,
+  e.page_count,
+  e.duration_ms,
+  e.error_code,
+  e.event_type = 'processing_failed' as is_failure
+from {{ref "stg_analytics_events"}} e
+{{#if is_incremental}}
+where e.created_at > (select max(created_at) from {{this}}) - interval '{{var "lookback_hours"}} hours'
+{{/if}}

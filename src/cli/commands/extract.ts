@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { writeRunResults } from '../../artifacts/run-results.js';
+import { displayPath } from '../../config/profiles.js';
+import type { ExtractLog } from '../../extract/index.js';
+import type { CommonOptions } from '../options.js';
+import { loadOrFail, plural, selectInOrder } from '../pipeline.js';
+import type { Reporter } from '../reporter.js';
+
+/** `modelrun extract [--select source:supabase.x] [--full-refresh]`: lands the supabase-loaded sources in raw. */
+export async function extract(opts: CommonOptions, reporter: Reporter): Promise<number> {
+  const started = performance.now();
+  const generatedAt = new Date().toISOString();
+  const project = loadOrFail(opts, reporter);
+  const { projectTables, extractTables, sampleOptionsFor } = await import('../../extract/index.js');
+  let tables = projectTables(project);
+  if (opts.select || opts.exclude) {
+    const selected = new Set(selectInOrder(project, opts, reporter, ['source']));
+    tables = tables.filter((t) => selected.has(t.uniqueId));
+  }
+  if (tables.length === 0) {
+    reporter.info('Nothing to extract: no source table with `loader: supabase` matched the selection.');
+    return 0;
+  }
+  reporter.info(`Extracting ${plural(tables.length, 'table')} from Supabase`);
+  const { openWarehouse } = await import('../../adapters/duckdb/open.js');
+  const { warehouseConnection } = await import('../../extract/warehouse-connection.js');
+  const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path));
+  const log = progressLog(reporter, opts.logFormat === 'text' && Boolean(process.stdout.isTTY));
+  try {
+    const conn = await warehouseConnection(warehouse);
+    try {
+      const results = await extractTables(conn, tables, log, { fullRefresh: Boolean(opts.fullRefresh), sample: sampleOptionsFor(project) });
+      const elapsed = (performance.now() - started) / 1000;
+      const targetDir = resolve(project.config.dir, project.config.targetPath);
+      writeRunResults(targetDir, results, { invocationId: randomUUID(), generatedAt, command: 'extract' }, elapsed, { command: 'extract', select: opts.select ?? [], full_refresh: Boolean(opts.fullRefresh) });
+      const failed = results.filter((r) => r.status === 'error').length;
+      const rows = results.reduce((s, r) => s + (r.rowsAffected ?? 0), 0);
+      reporter.summary(`Finished extracting ${plural(tables.length, 'table')} (+${rows.toLocaleString('en-US')} rows) in ${elapsed.toFixed(2)}s.  PASS=${results.length - failed} ERROR=${failed}`, { pass: results.length - failed, error: failed }, elapsed);
+      return failed > 0 ? 1 : 0;
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** Per-table progress (rows, rows/s) rewritten in place on a terminal; plain lines elsewhere. */
+function progressLog(reporter: Reporter, tty: boolean): ExtractLog {
+  let live = false;
+  return {
+    info(message) {
+      if (live) process.stdout.write('\r\x1b[K');
+      live = false;
+      reporter.info(message);
+    },
+    progress: tty
+      ? (message) => {
+          process.stdout.write(`\r\x1b[K${message}`);
+          live = true;
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,112 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { NodeResult } from '../execute/results.js';
+import { error, UserError } from '../util/diagnostics.js';
+import { fetchSourceColumns } from './column-types.js';
+import { startEmbeddedSample, type SampleServer } from './embedded-sample.js';
+import { extractTable } from './extract-table.js';
+import { ExtractError, type RetryTally } from './page-reader.js';
+import { ensureStateTable } from './raw-landing.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
+import type { SampleOptions } from './sample-data.js';
+import { credentialsFromEnv, makeClient, redact, type Credentials } from './supabase-client.js';
+import type { ExtractTable } from './table-config.js';
+
+export interface ExtractLog {
+  info(message: string): void;
+  /** Live progress on a TTY (overwritten in place); omitted elsewhere. */
+  progress?(message: string): void;
+}
+
+export interface ExtractOptions {
+  fullRefresh?: boolean;
+  env?: NodeJS.ProcessEnv;
+  retry?: Partial<RetryPolicy>;
+  /** For the embedded default: which tools exist (seeds/tool_catalog.csv) and how big the sample is. */
+  sample?: SampleOptions;
+  /** Explicit credentials (tests, bench); otherwise the environment decides. */
+  credentials?: Credentials;
+  now?: Date;
+  /** DuckDB memory cap while landing, in MB (default 160; a lower existing limit is kept). */
+  memoryLimitMb?: number;
+  /** Rows per committed batch (default 10,000); each batch commits with its watermark. */
+  batchRows?: number;
+  afterPage?: (table: ExtractTable, page: number) => void | Promise<void>;
+}
+
+/** Lands the given tables, one after the other, and returns one run_results entry per table. */
+export async function extractTables(conn: DuckDBConnection, tables: readonly ExtractTable[], log: ExtractLog, options: ExtractOptions = {}): Promise<NodeResult[]> {
+  if (tables.length === 0) return [];
+  const policy = { ...DEFAULT_RETRY, ...options.retry };
+  let embedded: SampleServer | undefined;
+  let creds = options.credentials ?? credentialsFromEnv(options.env ?? process.env);
+  if (creds && (!creds.url || !creds.key)) {
+    throw new UserError([error(creds.url ? 'SUPABASE_URL is set but SUPABASE_SERVICE_ROLE_KEY (or SUPABASE_SERVICE_KEY) is not — set both, or neither to use the embedded sample' : 'a Supabase service key is set but SUPABASE_URL is not — set both, or neither to use the embedded sample')]);
+  }
+  if (creds && !/^https?:\/\/[^/]/.test(creds.url)) throw new UserError([error(`SUPABASE_URL must be an http(s) URL such as https://<project>.supabase.co (got "${redact(creds.url, creds.key)}")`)]);
+  if (!creds) {
+    embedded = await startEmbeddedSample(options.sample);
+    creds = embedded.credentials;
+    const events = embedded.counts.analytics_events ?? 0;
+    log.info(`No SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY set: landing the embedded sample (${events.toLocaleString('en-US')} events, ${(embedded.counts.user_sessions ?? 0).toLocaleString('en-US')} sessions, ${(embedded.counts.processing_jobs ?? 0).toLocaleString('en-US')} jobs) through the Supabase client.`);
+  }
+  const key = creds.key;
+  const results: NodeResult[] = [];
+  // Landing streams: DuckDB needs little memory for it, but its buffer pool would otherwise keep every
+  // written block resident. Cap it while landing (never raising a lower setting), then put it back.
+  const memory = await capMemory(conn, options.memoryLimitMb ?? 160);
+  try {
+    await ensureStateTable(conn);
+    const client = makeClient(creds);
+    const sourceColumns = await fetchSourceColumns(creds, policy.timeoutMs);
+    let stopAll: string | undefined;
+    for (const t of tables) {
+      const startedAt = new Date();
+      const relation = `${t.schema}.${t.identifier}`;
+      const base = { uniqueId: t.uniqueId, startedAt: startedAt.toISOString(), thread: 0, file: t.file, line: t.line };
+      if (stopAll) {
+        results.push({ ...base, status: 'skipped', statusText: 'SKIP', message: `skipped: ${stopAll}`, completedAt: startedAt.toISOString(), executionTime: 0 });
+        continue;
+      }
+      const tally: RetryTally = { retries: 0, pagesRetried: 0, sleptMs: 0 };
+      const t0 = performance.now();
+      try {
+        const outcome = await extractTable(conn, client, t, {
+          fullRefresh: Boolean(options.fullRefresh),
+          policy,
+          batchRows: options.batchRows ?? 10_000,
+          sourceTypes: sourceColumns?.get(t.remoteName),
+          now: options.now ?? new Date(),
+          onPage: (rows, _pages, seconds) => log.progress?.(`${relation}: ${rows.toLocaleString('en-US')} rows, ${Math.round(rows / Math.max(seconds, 1e-3)).toLocaleString('en-US')} rows/s`),
+          afterPage: options.afterPage ? (n) => options.afterPage!(t, n) : undefined,
+        }, tally);
+        const retried = tally.pagesRetried > 0 ? ` (${tally.pagesRetried} page${tally.pagesRetried === 1 ? '' : 's'} retried)` : '';
+        const kind = outcome.fullRefresh ? ' full refresh' : '';
+        const message = `${relation}: +${outcome.rows.toLocaleString('en-US')} rows${retried}${kind} in ${outcome.seconds.toFixed(1)}s`;
+        log.info(message);
+        for (const d of outcome.drift) log.info(`${relation}: schema drift: ${d}`);
+        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
+      } catch (e) {
+        const raw = e instanceof Error ? e.message : String(e);
+        const message = redact(raw.split('\n')[0]!, key);
+        log.info(`${relation}: ERROR ${message}`);
+        if (e instanceof ExtractError && /rejected the service key|cannot reach Supabase/.test(raw)) stopAll = message;
+        results.push({ ...base, status: 'error', statusText: 'ERROR', message, completedAt: new Date().toISOString(), executionTime: (performance.now() - t0) / 1000 });
+      }
+    }
+  } finally {
+    await memory.restore();
+    await embedded?.server.close();
+  }
+  return results;
+}
+
+async function capMemory(conn: DuckDBConnection, mb: number): Promise<{ restore: () => Promise<void> }> {
+  const reader = await conn.runAndReadAll(`SELECT current_setting('memory_limit')`);
+  const current = String(reader.getRowsJS()[0]?.[0] ?? '');
+  const m = /^([\d.]+)\s*([KMGT]i?B)$/i.exec(current);
+  const factor: Record<string, number> = { KB: 1e-3, KIB: 1 / 1024, MB: 1, MIB: 1, GB: 1e3, GIB: 1024, TB: 1e6, TIB: 1024 * 1024 };
+  const currentMb = m ? Number(m[1]) * (factor[m[2]!.toUpperCase()] ?? 1) : Infinity;
+  if (!(currentMb > mb)) return { restore: async () => undefined };
+  await conn.run(`SET memory_limit = '${mb}MB'`);
+  return { restore: async () => void (await conn.run(`SET memory_limit = '${current}'`).catch(() => undefined)) };
+}
