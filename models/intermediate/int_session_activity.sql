@@ -9,5 +9,4 @@ select
   count(*) filter (where event_type = 'file_upload') as uploads,
   count(*) filter (where event_type = 'file_download') > 0 as converted
 from {{ref "stg_analytics_events"}}
-where session_id is not null
 group by session_id

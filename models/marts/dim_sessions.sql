@@ -2,7 +2,7 @@
       seen only in events (its row not landed yet) still gets a row, so every fact row joins. --}}
 select
   {{surrogate_key "coalesce(s.session_id, a.session_id)"}} as session_key,
-  coalesce(s.session_id, a.session_id) as session_id,
+  coalesce(s.session_id, a.session_id, 'unknown') as session_id,
   coalesce(s.user_id, a.user_id) as user_id,
   s.device_type,
   s.browser,

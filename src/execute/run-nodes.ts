@@ -49,7 +49,7 @@ export async function executeNodes(
   const total = order.length;
   const indexOf = new Map<string, number>();
   try {
-    await schedule(order, opts.parents ?? project.parents, { threads, failFast: opts.failFast }, {
+    await schedule(order, throughEphemerals(project, opts.parents ?? project.parents), { threads, failFast: opts.failFast }, {
       run: async (id, worker) => {
         const node = project.nodes.get(id)!;
         const index = ++started;
@@ -75,6 +75,22 @@ export async function executeNodes(
     for (const s of sessions) s.close();
   }
   return results;
+}
+
+/**
+ * Ephemeral models never run, so a model that uses one must wait for what the ephemeral model
+ * reads: each ephemeral parent is replaced by its own parents, recursively.
+ */
+function throughEphemerals(project: LoadedProject, parents: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const resolved = new Map<string, string[]>();
+  const expand = (ids: readonly string[], seen: Set<string>): string[] =>
+    ids.flatMap((p) => {
+      if (project.nodes.get(p)?.config.materialized !== 'ephemeral' || seen.has(p)) return [p];
+      seen.add(p);
+      return expand(project.parents.get(p) ?? [], seen);
+    });
+  for (const [id, ps] of parents) resolved.set(id, [...new Set(expand(ps, new Set()))]);
+  return resolved;
 }
 
 async function runOne(
