@@ -5,6 +5,7 @@ import { writeText } from './write.js';
 /** JUnit XML for CI systems: one test case per data test and freshness check. */
 export function writeJunit(file: string, results: readonly NodeResult[], nodes: ReadonlyMap<string, GraphNode>, elapsed: number): void {
   const cases = results.filter((r) => {
+    if (r.phase === 'extract') return false;
     const type = nodes.get(r.uniqueId)?.resourceType;
     return type === 'test' || type === 'source';
   });

@@ -22,6 +22,7 @@ export function writeRunResults(targetDir: string, results: readonly NodeResult[
       failures: r.failures ?? null,
       adapter_response: r.rowsAffected === undefined ? {} : { rows_affected: r.rowsAffected },
       compiled_path: r.compiledPath ?? null,
+      phase: r.phase ?? (r.uniqueId.startsWith('source.') ? 'freshness' : 'execute'),
       file: r.file ?? null,
       line: r.line ?? null,
     })),

@@ -16,6 +16,12 @@ const program = new Command('modelrun')
 
 type Action = CommandFn;
 
+// `modelrun ls | head` closes stdout early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 function common(cmd: Command): Command {
   return cmd
     .option('--project-dir <dir>', 'folder holding project.yml', '.')

@@ -12,7 +12,10 @@ export function reportResults(project: LoadedProject, results: readonly NodeResu
   if (results.length === 0) return;
   const count = (...statuses: string[]) => results.filter((r) => statuses.includes(r.status)).length;
   const counts = { PASS: count('success', 'pass'), WARN: count('warn'), ERROR: count('error', 'fail'), SKIP: count('skipped'), TOTAL: results.length };
-  const ran = countByType(results.map((r) => project.nodes.get(r.uniqueId)!));
+  const landed = results.filter((r) => r.phase === 'extract').length;
+  const ran = [countByType(results.filter((r) => r.phase !== 'extract').map((r) => project.nodes.get(r.uniqueId)!)), landed > 0 ? plural(landed, 'landed table') : '']
+    .filter(Boolean)
+    .join(', ');
   const line = `Finished running ${ran} in ${elapsed.toFixed(2)}s.  ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`;
   const failed = results.filter(isFailure);
   const errors = failed.filter((r) => !(r.status === 'fail' && project.nodes.get(r.uniqueId)!.resourceType === 'test'));

@@ -35,14 +35,19 @@ export async function dataQualityReport(
   for (const r of results) {
     const node = project.nodes.get(r.uniqueId);
     if (!node) continue;
+    if (r.phase === 'extract') continue;
     if (node.resourceType === 'test') for (const target of node.attachedTo ?? node.dependsOn) row(project.nodes.get(target)!).tests.push(r);
     else if (node.resourceType !== 'source') row(node);
   }
   for (const f of freshness) row(project.nodes.get(f.uniqueId)!).freshness = f;
   for (const r of rows.values()) {
     if (!existing.has(relationKey(r.node.schema, r.node.identifier))) continue;
-    const [count] = await session.query(`select count(*)::bigint as n from ${relationName(r.node.schema, r.node.identifier)}`);
-    r.rows = Number(count?.n ?? 0);
+    try {
+      const [count] = await session.query(`select count(*)::bigint as n from ${relationName(r.node.schema, r.node.identifier)}`);
+      r.rows = Number(count?.n ?? 0);
+    } catch {
+      // A view that no longer binds has no row count; its failure is already reported by the run.
+    }
   }
   return render(project, [...rows.values()], results, freshness, generatedAt);
 }

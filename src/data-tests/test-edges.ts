@@ -30,12 +30,19 @@ export function parentsWithTestEdges(project: LoadedProject, selected: ReadonlyS
     if (test.resourceType !== 'test') continue;
     const tested = test.dependsOn;
     for (const p of tested) {
-      for (const child of project.children.get(p) ?? []) {
+      for (const child of builtChildren(project, p)) {
         if (!selected.has(child) || project.nodes.get(child)!.resourceType === 'test') continue;
         const above = ancestors(child);
-        if (tested.every((t) => above.has(t))) parents.get(child)!.push(testId);
+        if (tested.every((t) => above.has(t)) && !parents.get(child)!.includes(testId)) parents.get(child)!.push(testId);
       }
     }
   }
   return parents;
+}
+
+/** The children of a node, looking through ephemeral models (which are never built) to the models that inline them. */
+function builtChildren(project: LoadedProject, id: string): string[] {
+  return (project.children.get(id) ?? []).flatMap((child) =>
+    project.nodes.get(child)?.config.materialized === 'ephemeral' ? builtChildren(project, child) : [child],
+  );
 }

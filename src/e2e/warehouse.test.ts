@@ -245,7 +245,7 @@ describe('the PDF analytics warehouse on the embedded sample', () => {
   it('builds with no credentials: lands the sample, builds the star and every data test passes', () => {
     expectAllPassed(firstBuild, dir);
     expect(firstBuild.stdout).toContain('landing the embedded sample (18,501 events, 3,713 sessions, 2,807 jobs)');
-    expect(firstBuild.stdout).toMatch(/^Finished running 9 models, 2 seeds, 41 data tests, 6 sources in [\d.]+s\.  PASS=58 WARN=0 ERROR=0 SKIP=0 TOTAL=58$/m);
+    expect(firstBuild.stdout).toMatch(/^Finished running 9 models, 2 seeds, 41 data tests, 3 sources, 3 landed tables in [\d.]+s\.  PASS=58 WARN=0 ERROR=0 SKIP=0 TOTAL=58$/m);
     expect(existsSync(db)).toBe(true);
     // profiles.yml's MODELRUN_WAREHOUSE was honoured: nothing was written to the default path.
     expect(existsSync(join(dir, 'data/dashboard_analytics.duckdb'))).toBe(false);

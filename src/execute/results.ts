@@ -20,6 +20,8 @@ export interface NodeResult {
   /** Tests: a few failing rows, and where store_failures kept them all. */
   samples?: Record<string, unknown>[];
   storedIn?: string;
+  /** Landing a source table, as opposed to checking its freshness (both are reported under the source's id). */
+  phase?: 'extract';
 }
 
 export function isFailure(r: NodeResult): boolean {

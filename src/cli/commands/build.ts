@@ -47,13 +47,13 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   const project = loadOrFail(opts, reporter);
   const targetDir = resolve(project.config.dir, project.config.targetPath);
   const selected = selectInOrder(project, opts, reporter, command.types);
-  const runnable = selected.filter((id) => {
+  let runnable = selected.filter((id) => {
     const node = project.nodes.get(id)!;
     return node.resourceType !== 'source' && node.config.materialized !== 'ephemeral';
   });
   const checks = command.freshness ? freshnessTargets(project, selected) : [];
   reporter.info(`Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`);
-  if (checks.length > 0) useSampleClock(project, reporter);
+  if (command.freshness) useSampleClock(project, reporter);
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
   const display = displayPath(project.config.dir, project.target.path);
   // A warehouse that does not exist yet is created only once the SQL has compiled and parsed.
@@ -65,16 +65,22 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   let prepared: Awaited<ReturnType<typeof prepareSql>> | undefined;
   try {
     prepared = await prepareSql(project, runnable, async () => warehouse, { fullRefresh: Boolean(opts.fullRefresh), forExecution: true, targetDir, runStartedAt: info.generatedAt });
-    if (create && (runnable.length > 0 || checks.length > 0)) {
+    if (create && (runnable.length > 0 || checks.length > 0 || command.extract)) {
       warehouse.close();
       warehouse = await openWarehouse(project.target, display);
     }
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
       landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh) });
+      for (const r of landed) r.phase = 'extract';
       // Relations landing created count as existing for the models built next.
       for (const [key, kind] of await warehouse.relations()) prepared.existing.set(key, kind);
     }
+    // Nothing is built on a table whose landing failed: its rows may be stale or partial.
+    const blocked = descendantsOf(project, landed.filter(isFailure).map((r) => r.uniqueId));
+    const skippedByLanding = runnable.filter((id) => blocked.has(id)).map((id) => skippedResult(id, 'skipped because landing its source failed'));
+    runnable = runnable.filter((id) => !blocked.has(id));
+    for (const r of skippedByLanding) reporter.info(`SKIP ${project.nodes.get(r.uniqueId)!.name}: ${r.message}`);
     if (runnable.length === 0 && checks.length === 0) reporter.info('Nothing to do: the selection matched no runnable node.');
     if (checks.length > 0) freshness = await runFreshness(project, checks, warehouse, reporter);
     if (runnable.length > 0) {
@@ -90,8 +96,11 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       });
     }
     const elapsed = (performance.now() - started) / 1000;
-    const all = [...landed, ...freshness.map((f) => f.nodeResult), ...results];
+    const all = [...landed, ...freshness.map((f) => f.nodeResult), ...skippedByLanding, ...results];
     if (freshness.length > 0) writeSourcesJson(targetDir, freshness, info, elapsed);
+    if (opts.junit) writeJunit(resolve(opts.junit), all, project.nodes, elapsed);
+    writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
+    reportResults(project, all, elapsed, reporter);
     if (all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0) {
       const session = await warehouse.session();
       try {
@@ -100,14 +109,29 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
         session.close();
       }
     }
-    if (opts.junit) writeJunit(resolve(opts.junit), all, project.nodes, elapsed);
-    writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
-    reportResults(project, all, elapsed, reporter);
     return all.some(isFailure) ? 1 : 0;
   } finally {
     warehouse.close();
     writeManifest(targetDir, buildManifest(project, prepared?.compiled ?? new Map(), info));
   }
+}
+
+function descendantsOf(project: LoadedProject, ids: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const queue = [...ids];
+  while (queue.length > 0) {
+    for (const child of project.children.get(queue.pop()!) ?? []) {
+      if (found.has(child)) continue;
+      found.add(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function skippedResult(uniqueId: string, message: string): NodeResult {
+  const now = new Date().toISOString();
+  return { uniqueId, status: 'skipped', statusText: 'SKIP', message, startedAt: now, completedAt: now, executionTime: 0, thread: 0 };
 }
 
 /**
