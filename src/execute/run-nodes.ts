@@ -16,7 +16,6 @@ import { describeSqlError } from './sql-errors.js';
 export interface ExecuteOptions {
   threads: number;
   failFast: boolean;
-  fullRefresh: boolean;
   /** Absolute target/ folder, for target/run/. */
   targetDir: string;
   /** The dependencies to schedule by, when they differ from the project's (build's test edges). */
@@ -118,7 +117,7 @@ async function runOne(
   };
   if (node.resourceType === 'test') return runTestNode(project, node, compiled, session, opts, finish);
   try {
-    const outcome = await materialize({ node, compiled, session, existing, fullRefresh: opts.fullRefresh, projectDir: project.config.dir, statements });
+    const outcome = await materialize({ node, compiled, session, existing, projectDir: project.config.dir, statements });
     return finish({ status: 'success', statusText: outcome.status, message: outcome.message, rowsAffected: outcome.rowsAffected });
   } catch (e) {
     if (e instanceof MaterializationError) return finish({ status: 'error', statusText: 'ERROR', message: e.message, file: node.path });

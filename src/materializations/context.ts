@@ -8,7 +8,6 @@ export interface MaterializeContext {
   session: Session;
   /** What the warehouse holds, "schema.name" → kind; kept current as nodes are built. */
   existing: Map<string, RelationKind>;
-  fullRefresh: boolean;
   projectDir: string;
   /** Every statement run, for target/run/. */
   statements: string[];

@@ -21,7 +21,7 @@ import type { LoadedProject } from '../../project/load.js';
 import { quoteIdent } from '../../util/sql.js';
 import type { CommonOptions } from '../options.js';
 import { countByType, loadOrFail, plural, selectInOrder } from '../pipeline.js';
-import { prepareSql } from '../prepare-sql.js';
+import { prepareSql, type PreparedSql } from '../prepare-sql.js';
 import type { Reporter } from '../reporter.js';
 import { reportResults } from '../results-report.js';
 
@@ -62,7 +62,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   let results: NodeResult[] = [];
   let landed: NodeResult[] = [];
   let freshness: SourceFreshness[] = [];
-  let prepared: Awaited<ReturnType<typeof prepareSql>> | undefined;
+  let prepared: PreparedSql | undefined;
   try {
     prepared = await prepareSql(project, runnable, async () => warehouse, { fullRefresh: Boolean(opts.fullRefresh), forExecution: true, targetDir, runStartedAt: info.generatedAt });
     if (create && (runnable.length > 0 || checks.length > 0 || command.extract)) {
@@ -90,7 +90,6 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       results = await executeNodes(project, prepared.compiled, runnable, warehouse, prepared.existing, reporter, {
         threads,
         failFast: Boolean(opts.failFast),
-        fullRefresh: Boolean(opts.fullRefresh),
         targetDir,
         parents: command.name === 'build' ? parentsWithTestEdges(project, new Set(runnable)) : undefined,
       });
