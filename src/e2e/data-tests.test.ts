@@ -5,33 +5,20 @@
  * JUnit XML, the data quality report and the tables store_failures writes.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { makeProject, query, runCli, writeFile, type CliResult } from '../test-support/project.js';
+import { describe, expect, it } from 'vitest';
+import { query, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 const PROJECT = 'test_project';
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function project(files: Record<string, string>): string {
-  const dir = makeProject(files);
-  dirs.push(dir);
-  return dir;
-}
-
-function dbPath(dir: string): string {
-  return join(dir, 'warehouse.duckdb');
-}
+const { project, track } = tempFolders();
+const dbPath = warehousePath;
 
 function output(r: CliResult): string {
   return `${r.stdout}\n${r.stderr}`;
@@ -1004,7 +991,7 @@ models:
   it('builds with all 20 of dbt’s tests passing, under dbt’s names', async () => {
     if (!existsSync(SHARED)) throw new Error(`the jaffle_shop fixture is missing: expected CSVs in ${SHARED}`);
     const dir = mkdtempSync(join(tmpdir(), 'modelrun-jaffle-tests-'));
-    dirs.push(dir);
+    track(dir);
     cpSync(join(here, 'fixtures/jaffle_shop'), dir, { recursive: true });
     mkdirSync(join(dir, 'seeds'));
     for (const f of ['raw_customers.csv', 'raw_orders.csv', 'raw_payments.csv']) copyFileSync(join(SHARED, f), join(dir, 'seeds', f));

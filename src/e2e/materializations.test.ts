@@ -3,32 +3,18 @@
  * the compiled CLI (dist/, built by `tsc -p tsconfig.build.json`) and checks the real relations in
  * the DuckDB warehouse file, the exit code, the console output and the artifacts under target/.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, query, runCli, writeFile, type CliResult } from '../test-support/project.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { query, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 const PROJECT = 'test_project';
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A fixture project in a new temp folder, removed when the file's tests are done. */
-function project(files: Record<string, string>): string {
-  const dir = makeProject(files);
-  dirs.push(dir);
-  return dir;
-}
-
-function dbPath(dir: string): string {
-  return join(dir, 'warehouse.duckdb');
-}
+const { project } = tempFolders();
+const dbPath = warehousePath;
 
 function build(dir: string, ...args: string[]): Promise<CliResult> {
   return runCli(['build', ...args], dir);

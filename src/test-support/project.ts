@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll } from 'vitest';
 
 /** The compiled CLI: tests run what users run (npm test builds it first). */
 export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
@@ -16,6 +17,23 @@ export function makeProject(files: Record<string, string>, name = 'test_project'
   const all: Record<string, string> = { 'project.yml': `name: ${name}\nprofile: ${name}\n`, 'profiles.yml': DEFAULT_PROFILES(name), ...files };
   for (const [path, text] of Object.entries(all)) writeFile(dir, path, text);
   return dir;
+}
+
+/** Folders made with `track` (fixture projects by default) are removed after the calling file's tests. */
+export function tempFolders(): { project: (files: Record<string, string>) => string; track: (dir: string) => string } {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const track = (dir: string) => {
+    dirs.push(dir);
+    return dir;
+  };
+  return { project: (files) => track(makeProject(files)), track };
+}
+
+export function warehousePath(dir: string): string {
+  return join(dir, 'warehouse.duckdb');
 }
 
 export function writeFile(dir: string, path: string, text: string): void {
