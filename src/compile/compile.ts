@@ -4,7 +4,8 @@ import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
 import { quickHash } from '../project/build-cache.js';
 import { parseTemplate } from '../templating/parse.js';
-import { RenderError, TemplateEnvironment, type RenderContext } from '../templating/render.js';
+import { RenderError, TemplateEnvironment } from '../templating/render.js';
+import { nodeRenderContext } from './render-context.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import { quoteIdent, relationName } from '../util/sql.js';
 import { cteName, injectCtes } from './ephemeral.js';
@@ -58,16 +59,8 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
     const program = project.templates.get(id) ?? parseTemplate(project.sourceText.get(node.path) ?? '', node.path).program;
     if (!program) continue;
     const ephemeralRefs: string[] = [];
-    const ctx: RenderContext = {
-      file: node.path,
-      thisRelation: relationName(node.schema, node.identifier),
+    const ctx = nodeRenderContext(project, node, opts.runStartedAt, {
       isIncremental,
-      vars: project.vars,
-      env: process.env,
-      target: { name: project.target.name, schema: project.target.schema, type: project.target.type, profile_name: project.target.profileName, threads: project.target.threads },
-      model: { name: node.name, unique_id: node.uniqueId, schema: node.schema, alias: node.identifier, config: node.config, path: node.path },
-      projectName: project.config.name,
-      runStartedAt: opts.runStartedAt,
       resolveRef: (name) => {
         const target = byName.get(name);
         if (!target) return { error: `ref "${name}" does not match any model or seed` };
@@ -80,12 +73,7 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
         }
         return { relation: relationName(target.schema, target.identifier) };
       },
-      resolveSource: (source, table) => {
-        const target = project.nodes.get(`source.${project.config.name}.${source}.${table}`);
-        if (!target) return { error: `source "${source}.${table}" is not declared in any schema YAML` };
-        return { relation: relationName(target.schema, target.identifier) };
-      },
-    };
+    });
     try {
       const rendered = tidy(env.render(program, ctx));
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);

@@ -1,4 +1,5 @@
 import type { CompiledNode } from '../compile/compile.js';
+import { nodeRenderContext } from '../compile/render-context.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
 import { RenderError, TemplateEnvironment, type RenderContext } from '../templating/render.js';
@@ -62,23 +63,11 @@ function refTargets(project: LoadedProject): Map<string, GraphNode> {
 }
 
 function renderContext(project: LoadedProject, node: GraphNode, runStartedAt: string, byName: ReadonlyMap<string, GraphNode>): RenderContext {
-  return {
-    file: node.path,
-    thisRelation: relationName(node.schema, node.identifier),
+  return nodeRenderContext(project, node, runStartedAt, {
     isIncremental: false,
-    vars: project.vars,
-    env: process.env,
-    target: { name: project.target.name, schema: project.target.schema, type: project.target.type },
-    model: { name: node.name, unique_id: node.uniqueId },
-    projectName: project.config.name,
-    runStartedAt,
     resolveRef: (name) => {
       const n = byName.get(name);
       return n ? { relation: relationOf(n) } : { error: `ref "${name}" does not match any model or seed` };
     },
-    resolveSource: (source, table) => {
-      const n = project.nodes.get(`source.${project.config.name}.${source}.${table}`);
-      return n ? { relation: relationOf(n) } : { error: `source "${source}.${table}" is not declared in any schema YAML` };
-    },
-  };
+  });
 }

@@ -5,12 +5,12 @@
  * JUnit XML, the data quality report and the tables store_failures writes.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { query, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
+import { query, readProjectFile, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -55,9 +55,7 @@ async function exec(dir: string, ...statements: string[]): Promise<void> {
   for (const s of statements) await query(dbPath(dir), s);
 }
 
-function read(dir: string, path: string): string {
-  return readFileSync(join(dir, path), 'utf8');
-}
+const read = readProjectFile;
 
 interface RunResult {
   unique_id: string;

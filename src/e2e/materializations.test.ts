@@ -3,10 +3,10 @@
  * the compiled CLI (dist/, built by `tsc -p tsconfig.build.json`) and checks the real relations in
  * the DuckDB warehouse file, the exit code, the console output and the artifacts under target/.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
+import { query, readProjectFile, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -84,9 +84,7 @@ async function leftoverTempTables(dir: string): Promise<string[]> {
   return list.map((r) => String(r.t));
 }
 
-function read(dir: string, path: string): string {
-  return readFileSync(join(dir, path), 'utf8');
-}
+const read = readProjectFile;
 
 interface RunResult {
   unique_id: string;

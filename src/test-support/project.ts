@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,10 @@ export function tempFolders(): { project: (files: Record<string, string>) => str
 
 export function warehousePath(dir: string): string {
   return join(dir, 'warehouse.duckdb');
+}
+
+export function readProjectFile(dir: string, path: string): string {
+  return readFileSync(join(dir, path), 'utf8');
 }
 
 export function writeFile(dir: string, path: string, text: string): void {
