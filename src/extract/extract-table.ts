@@ -37,7 +37,6 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
   const state = await readState(conn, t);
   const refreshDue = t.fullRefreshEveryMs !== undefined && state?.lastFullRefresh != null && opts.now.getTime() - state.lastFullRefresh.getTime() >= t.fullRefreshEveryMs;
   const aside = Boolean(state) && (opts.fullRefresh || refreshDue);
-  const landing = await RawLanding.open(conn, t, { aside, sourceTypes: opts.sourceTypes, state: aside ? undefined : state, now: opts.now });
   let from: { after?: Position; lower?: string } = {};
   if (!aside && state?.cursor != null && state.pk != null) {
     const lower = lookbackFrom(state.cursor, t.lookbackMs);
@@ -50,8 +49,10 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
     p.catch(() => undefined); // awaited below; this only stops an early rejection from counting as unhandled
     return p;
   };
+  // The first page is on the wire while the raw table is checked.
+  let pending: Promise<Row[]> = fetchNext(from, 1);
+  const landing = await RawLanding.open(conn, t, { aside, sourceTypes: opts.sourceTypes, state: aside ? undefined : state, now: opts.now });
   try {
-    let pending: Promise<Row[]> = fetchNext(from, 1);
     for (;;) {
       const waited = performance.now();
       const page = await pending;

@@ -53,11 +53,13 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
   const results: NodeResult[] = [];
   // Landing streams: DuckDB needs little memory for it, but its buffer pool would otherwise keep every
   // written block resident. Cap it while landing (never raising a lower setting), then put it back.
+  // The source's schema travels over HTTP while DuckDB gets ready.
+  const sourceColumnsRequest = fetchSourceColumns(creds, policy.timeoutMs);
   const memory = await capMemory(conn, options.memoryLimitMb ?? 160);
   try {
     await ensureStateTable(conn);
     const client = makeClient(creds);
-    const sourceColumns = await fetchSourceColumns(creds, policy.timeoutMs);
+    const sourceColumns = await sourceColumnsRequest;
     let stopAll: string | undefined;
     for (const t of tables) {
       const startedAt = new Date();
