@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LoadedProject } from '../../project/load.js';
+import type { Diagnostic } from '../../util/diagnostics.js';
+import { copyDashboardAssets } from './assets.js';
+import { collectDashboard } from './collect.js';
+import { dashboardDataScript, dashboardHtml } from './page.js';
+import { DASHBOARD_FILE, parseDashboard } from './spec.js';
+
+export interface DashboardInput {
+  project: LoadedProject;
+  /** A read-only connection to the built warehouse; null when its file does not exist. */
+  connection: DuckDBConnection | null;
+  /** target/docs: dashboard.html and assets/ go there. */
+  outDir: string;
+  /** target: run_results.json and sources.json are read from there. */
+  targetDir: string;
+}
+
+/**
+ * Writes `<outDir>/dashboard.html` from the project's dashboard.yml, with the query results in
+ * `assets/dashboard-data.js`. `written` is false when the project declares no dashboard (or its YAML
+ * does not parse); `charts` counts the charts on the page, those showing an error included.
+ */
+export async function writeDashboard(input: DashboardInput): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
+  const { project, connection, outDir, targetDir } = input;
+  const file = join(project.config.dir, DASHBOARD_FILE);
+  if (!existsSync(file)) return { written: false, charts: 0, diagnostics: [] };
+  const parsed = parseDashboard(readFileSync(file, 'utf8'));
+  if (!parsed.spec) return { written: false, charts: 0, diagnostics: parsed.diagnostics };
+  const { data, diagnostics } = await collectDashboard(parsed.spec, project, connection, targetDir);
+  mkdirSync(outDir, { recursive: true });
+  copyDashboardAssets(outDir);
+  writeFileSync(join(outDir, 'assets', 'dashboard-data.js'), dashboardDataScript(data));
+  writeFileSync(join(outDir, 'dashboard.html'), dashboardHtml({ title: data.title, projectName: data.projectName, outDir }));
+  return { written: true, charts: data.charts.length, diagnostics: [...parsed.diagnostics, ...diagnostics] };
+}

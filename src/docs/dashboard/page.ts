@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Text safe inside HTML elements and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The page shell: header, nav back to the docs index, and the slots the page script fills from the
+ * data file. Classic scripts only, so the page works opened from file://.
+ */
+export function dashboardHtml(input: { title: string; projectName: string; outDir: string }): string {
+  const title = escapeHtml(input.title);
+  const siteCss = existsSync(join(input.outDir, 'assets', 'site.css')) ? '  <link rel="stylesheet" href="assets/site.css">\n' : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${title} · ${escapeHtml(input.projectName)}</title>
+${siteCss}  <link rel="stylesheet" href="assets/dashboard.css">
+</head>
+<body class="dashboard-page">
+  <header class="site-header">
+    <a class="site-title" href="index.html">${escapeHtml(input.projectName)}</a>
+    <nav class="site-nav" aria-label="Docs">
+      <a href="index.html">Models</a>
+      <a href="dashboard.html" aria-current="page">Dashboard</a>
+    </nav>
+  </header>
+  <main class="dashboard" id="dashboard">
+    <h1>${title}</h1>
+    <p class="dashboard-description" id="dashboard-description" hidden></p>
+    <p class="dashboard-as-of" id="dashboard-as-of"></p>
+    <noscript><p class="dashboard-error">The dashboard draws its charts with JavaScript: turn it on to see them.</p></noscript>
+    <div class="dashboard-grid" id="dashboard-charts"></div>
+    <div class="dashboard-grid dashboard-status">
+      <section class="dashboard-card" id="dashboard-freshness" aria-labelledby="dashboard-freshness-title">
+        <h2 id="dashboard-freshness-title">Data freshness</h2>
+      </section>
+      <section class="dashboard-card" id="dashboard-tests" aria-labelledby="dashboard-tests-title">
+        <h2 id="dashboard-tests-title">Latest test results</h2>
+      </section>
+    </div>
+  </main>
+  <script src="assets/chart.umd.min.js"></script>
+  <script src="assets/dashboard-data.js"></script>
+  <script src="assets/dashboard.js"></script>
+</body>
+</html>
+`;
+}
+
+/** The data file: a classic script setting one global, since fetch() of a local JSON file fails from file://. */
+export function dashboardDataScript(data: unknown): string {
+  // `<` escaped so no value can close a script element, should the data ever be inlined.
+  return `window.MODELRUN_DASHBOARD = ${JSON.stringify(data).replace(/</g, '\\u003c')};\n`;
+}
