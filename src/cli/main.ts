@@ -102,4 +102,10 @@ common(selecting(source.command('freshness').description('check max(loaded_at_fi
   .option('--junit <file>', 'also write JUnit XML')
   .action(action(async () => (await import('./commands/build.js')).sourceFreshness));
 
+const docs = program.command('docs').description('the documentation site: models, columns, lineage, last run');
+common(docs.command('generate').description('compile, read the artifacts and the warehouse\'s columns, write target/docs/')).action(action(async () => (await import('./commands/docs.js')).docsGenerate));
+common(docs.command('serve').description('serve target/docs/ on 127.0.0.1'))
+  .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8080')
+  .action(action(async () => (await import('./commands/docs.js')).docsServe));
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeCatalog } from '../../artifacts/catalog.js';
+import { loadProject } from '../../config/project.js';
+import { displayPath } from '../../config/profiles.js';
+import { readArtifacts } from '../../docs/artifacts.js';
+import { startDocsServer } from '../../docs/serve.js';
+import { buildSiteData, type SiteNode } from '../../docs/site-data.js';
+import { openCatalog } from '../../docs/warehouse-catalog.js';
+import { writeSite } from '../../docs/write-site.js';
+import { loadSettings } from '../../project/load.js';
+import { error, UserError } from '../../util/diagnostics.js';
+import type { CommonOptions } from '../options.js';
+import { plural } from '../pipeline.js';
+import type { Reporter } from '../reporter.js';
+import { compile } from './compile.js';
+
+/** Compiles (so manifest.json is fresh), reads the artifacts and the warehouse's catalog, writes target/docs/. */
+export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Promise<number> {
+  const started = performance.now();
+  const compiled = await compile(opts, reporter);
+  if (compiled !== 0) return compiled;
+  const { settings, diagnostics } = loadSettings({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
+  if (!settings) throw new UserError(diagnostics.filter((d) => d.level === 'error'));
+  const projectDir = settings.config.dir;
+  const targetDir = resolve(projectDir, settings.config.targetPath);
+  const outDir = join(targetDir, 'docs');
+  const generatedAt = new Date().toISOString();
+  const artifacts = readArtifacts(targetDir, displayPath(projectDir, targetDir));
+  const opened = await openCatalog(settings.target, displayPath(projectDir, settings.target.path), artifacts.manifest, generatedAt);
+  try {
+    if (opened.catalog) writeCatalog(targetDir, opened.catalog);
+    const data = buildSiteData({ ...artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: false, generatedAt });
+    writeSite(outDir, data);
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    reporter.info(`Docs for ${countNodes(data.index.nodes)} written to ${displayPath(projectDir, join(outDir, 'index.html'))} in ${seconds}s`);
+    return 0;
+  } finally {
+    opened.close();
+  }
+}
+
+function countNodes(nodes: readonly SiteNode[]): string {
+  const count = (type: string) => nodes.filter((n) => n.type === type).length;
+  return [plural(count('model'), 'model'), plural(count('seed'), 'seed'), plural(count('source'), 'source'), plural(count('test'), 'test')].join(', ');
+}
+
+/** Serves target/docs/ on 127.0.0.1 until interrupted. */
+export async function docsServe(opts: CommonOptions & { port?: string }, reporter: Reporter): Promise<number> {
+  const port = parsePort(opts.port ?? '8080');
+  const { project: config, diagnostics } = loadProject(resolve(opts.projectDir));
+  if (!config) throw new UserError(diagnostics.filter((d) => d.level === 'error'));
+  const docsDir = resolve(config.dir, config.targetPath, 'docs');
+  const shown = displayPath(config.dir, docsDir);
+  if (!existsSync(join(docsDir, 'index.html'))) throw new UserError([error(`${shown}/index.html does not exist — run \`modelrun docs generate\` first`)]);
+  const server = await startDocsServer(docsDir, port);
+  reporter.info(`Serving ${shown} at http://127.0.0.1:${server.port} (Ctrl+C to stop)`);
+  await server.stopped;
+  return 0;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UserError([error(`--port must be a whole number from 0 to 65535 (got "${text}") — 0 picks a free port`)]);
+  return port;
+}

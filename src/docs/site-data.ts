@@ -1,0 +1,208 @@
+import type { CatalogEntry } from '../artifacts/catalog.js';
+import type { DocsArtifacts, FreshnessResult, ManifestNode, RunResult } from './artifacts.js';
+import { mergeColumns, type SiteColumn } from './columns.js';
+
+/** Nodes per detail chunk: a page loads one small script, never every node's SQL. */
+export const CHUNK_SIZE = 100;
+
+/** What the warehouse could tell about columns, said once on the site. */
+export type WarehouseState = { state: 'read'; display: string } | { state: 'missing'; display: string } | { state: 'unavailable'; display: string; reason: string };
+
+/** Colour classes of the lineage graph and badges. */
+export type StatusClass = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
+
+/** One node in the index every page loads: enough to search, list and draw lineage. */
+export interface SiteNode {
+  id: string;
+  type: string;
+  name: string;
+  /** `source_name.table` for sources, the name otherwise. */
+  label: string;
+  path: string;
+  /** Folder of the node below its project (fqn without project and name): the lineage overview clusters by it. */
+  group: string;
+  tags: string[];
+  materialized: string | null;
+  /** The last run's (or freshness check's) raw status, and its colour class. */
+  status: string | null;
+  statusClass: StatusClass | null;
+  /** Indices into the index's nodes. */
+  parents: number[];
+  chunk: number;
+}
+
+export interface SiteIndex {
+  project: string;
+  generatedAt: string;
+  runGeneratedAt: string | null;
+  freshnessGeneratedAt: string | null;
+  warehouse: WarehouseState;
+  dashboard: boolean;
+  chunks: number;
+  nodes: SiteNode[];
+}
+
+export interface RunInfo {
+  status: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  executionTime: number;
+  message: string | null;
+  failures: number | null;
+  rowsAffected: number | null;
+}
+
+export interface FreshnessInfo {
+  status: string;
+  maxLoadedAt: string | null;
+  snapshottedAt: string;
+  ageSeconds: number | null;
+  warnAfter: string | null;
+  errorAfter: string | null;
+  message: string | null;
+}
+
+/** What one node's page shows beyond the index, loaded with its chunk. */
+export interface NodeDetails {
+  description: string;
+  relation: string | null;
+  loader: string | null;
+  loadedAtField: string | null;
+  severity: string | null;
+  columns: SiteColumn[];
+  /** Why the columns carry no warehouse types, when they do not. */
+  columnsNote: string | null;
+  rawCode: string;
+  compiledCode: string | null;
+  run: RunInfo | null;
+  freshness: FreshnessInfo | null;
+}
+
+export interface SiteData {
+  index: SiteIndex;
+  /** details[i] belongs to index.nodes[i]. */
+  details: NodeDetails[];
+}
+
+export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: WarehouseState; dashboard: boolean; generatedAt: string }): SiteData {
+  const { manifest, runResults, sources, catalog } = artifacts;
+  const all = [...Object.values(manifest.nodes), ...Object.values(manifest.sources)];
+  const position = new Map(all.map((n, i) => [n.unique_id, i]));
+  const runs = latestRuns(runResults?.results ?? []);
+  const freshness = new Map((sources?.results ?? []).map((r) => [r.unique_id, r]));
+  const nodes: SiteNode[] = [];
+  const details: NodeDetails[] = [];
+  all.forEach((n, i) => {
+    const run = runs.get(n.unique_id);
+    const fresh = freshness.get(n.unique_id);
+    const status = n.resource_type === 'source' ? (fresh?.status ?? null) : (run?.status ?? null);
+    nodes.push({
+      id: n.unique_id,
+      type: n.resource_type,
+      name: n.name,
+      label: n.resource_type === 'source' ? `${n.source_name}.${n.name}` : n.name,
+      path: n.original_file_path,
+      group: n.fqn.slice(1, -1).join('/'),
+      tags: n.tags,
+      materialized: n.resource_type === 'source' ? null : (n.config.materialized ?? null),
+      status,
+      statusClass: status === null ? null : statusClass(status),
+      parents: (manifest.parent_map[n.unique_id] ?? []).map((p) => position.get(p)).filter((p): p is number => p !== undefined),
+      chunk: Math.floor(i / CHUNK_SIZE),
+    });
+    const entry = catalog?.nodes[n.unique_id] ?? catalog?.sources[n.unique_id];
+    details.push(nodeDetails(n, entry, columnsNote(n, entry, context.warehouse), run, fresh));
+  });
+  return {
+    index: {
+      project: manifest.metadata.project_name,
+      generatedAt: context.generatedAt,
+      runGeneratedAt: runResults?.metadata.generated_at ?? null,
+      freshnessGeneratedAt: sources?.metadata.generated_at ?? null,
+      warehouse: context.warehouse,
+      dashboard: context.dashboard,
+      chunks: Math.ceil(all.length / CHUNK_SIZE),
+      nodes,
+    },
+    details,
+  };
+}
+
+/** The last result of each node's own execution; a source's landing is not its status (freshness is). */
+function latestRuns(results: readonly RunResult[]): Map<string, RunResult> {
+  const out = new Map<string, RunResult>();
+  for (const r of results) if (r.phase !== 'extract' && r.phase !== 'freshness') out.set(r.unique_id, r);
+  return out;
+}
+
+export function statusClass(status: string): StatusClass {
+  switch (status) {
+    case 'success':
+    case 'pass':
+      return 'pass';
+    case 'warn':
+    case 'skipped':
+    case 'fail':
+      return status;
+    // A stale source failed its check; it did not break.
+    case 'error':
+      return 'fail';
+    default:
+      return 'error';
+  }
+}
+
+function nodeDetails(n: ManifestNode, entry: CatalogEntry | undefined, note: string | null, run: RunResult | undefined, fresh: FreshnessResult | undefined): NodeDetails {
+  return {
+    description: n.description,
+    relation: n.relation_name,
+    loader: n.loader || null,
+    loadedAtField: n.loaded_at_field ?? null,
+    severity: typeof n.config.severity === 'string' ? n.config.severity : null,
+    columns: n.resource_type === 'test' ? [] : mergeColumns(n.columns ?? {}, entry),
+    columnsNote: note,
+    rawCode: n.raw_code ?? '',
+    compiledCode: n.compiled_code ?? null,
+    run: run ? runInfo(run) : null,
+    freshness: fresh ? freshnessInfo(fresh) : null,
+  };
+}
+
+function columnsNote(n: ManifestNode, entry: CatalogEntry | undefined, warehouse: WarehouseState): string | null {
+  if (n.resource_type === 'test' || entry) return null;
+  if (n.relation_name === null) return 'Ephemeral: inlined into the models that use it, never built in the warehouse.';
+  switch (warehouse.state) {
+    case 'missing':
+      return `No warehouse file at ${warehouse.display} yet: the columns are those declared in YAML (run \`modelrun build\`).`;
+    case 'unavailable':
+      return `The warehouse ${warehouse.display} could not be read (${warehouse.reason}): the columns are those declared in YAML.`;
+    default:
+      return `${n.relation_name} is not built in ${warehouse.display}: the columns are those declared in YAML (run \`modelrun build\`).`;
+  }
+}
+
+function runInfo(r: RunResult): RunInfo {
+  const t = r.timing[0];
+  return {
+    status: r.status,
+    startedAt: t?.started_at ?? null,
+    completedAt: t?.completed_at ?? null,
+    executionTime: r.execution_time,
+    message: r.message,
+    failures: r.failures,
+    rowsAffected: r.adapter_response.rows_affected ?? null,
+  };
+}
+
+function freshnessInfo(r: FreshnessResult): FreshnessInfo {
+  const limit = (l: { count: number | null; period: string | null }) => (l.count === null || l.period === null ? null : `${l.count} ${l.period}${l.count === 1 ? '' : 's'}`);
+  return {
+    status: r.status,
+    maxLoadedAt: r.max_loaded_at,
+    snapshottedAt: r.snapshotted_at,
+    ageSeconds: r.max_loaded_at_time_ago_in_s,
+    warnAfter: limit(r.criteria.warn_after),
+    errorAfter: limit(r.criteria.error_after),
+    message: r.message ?? null,
+  };
+}
