@@ -102,7 +102,10 @@
 
   function drawCanvas(chart, body) {
     var canvas = el('canvas', { role: 'img', 'aria-label': chart.title + ': figures in the table below', 'data-chart-id': chart.id });
-    body.appendChild(el('div', { class: 'dashboard-canvas' + (chart.horizontal ? ' tall' : '') }, [canvas]));
+    var holder = el('div', { class: 'dashboard-canvas' }, [canvas]);
+    // Horizontal bars get a row of room each, so no category label is skipped.
+    if (chart.horizontal) holder.style.height = Math.max(280, chart.rows.length * 22 + 50) + 'px';
+    body.appendChild(holder);
     new window.Chart(canvas, { type: chart.kind, data: datasets(chart), options: chartOptions(chart) });
   }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The page's own script and styles; the same relative path holds from src/docs/dashboard and dist/docs/dashboard. */
 const BROWSER_FILES = fileURLToPath(new URL('../../../src/docs/assets/', import.meta.url));
-const OWN_ASSETS = ['dashboard.js', 'dashboard.css'];
+const OWN_ASSETS = ['dashboard.js', 'dashboard.css', 'dashboard-header.css'];
 
 /** Chart.js's self-contained UMD build, found through node_modules (its package exports only the module entry). */
 function chartJsFile(): string {

@@ -12,14 +12,16 @@ export function escapeHtml(text: string): string {
  */
 export function dashboardHtml(input: { title: string; projectName: string; outDir: string }): string {
   const title = escapeHtml(input.title);
-  const siteCss = existsSync(join(input.outDir, 'assets', 'site.css')) ? '  <link rel="stylesheet" href="assets/site.css">\n' : '';
+  // The docs site's shared header styles when it has them; the dashboard's own otherwise.
+  const headerCss = existsSync(join(input.outDir, 'assets', 'site.css')) ? 'site.css' : 'dashboard-header.css';
   return `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} · ${escapeHtml(input.projectName)}</title>
-${siteCss}  <link rel="stylesheet" href="assets/dashboard.css">
+  <link rel="stylesheet" href="assets/${headerCss}">
+  <link rel="stylesheet" href="assets/dashboard.css">
 </head>
 <body class="dashboard-page">
   <header class="site-header">
@@ -35,7 +37,7 @@ ${siteCss}  <link rel="stylesheet" href="assets/dashboard.css">
     <p class="dashboard-as-of" id="dashboard-as-of"></p>
     <noscript><p class="dashboard-error">The dashboard draws its charts with JavaScript: turn it on to see them.</p></noscript>
     <div class="dashboard-grid" id="dashboard-charts"></div>
-    <div class="dashboard-grid dashboard-status">
+    <div class="dashboard-grid dashboard-panels">
       <section class="dashboard-card" id="dashboard-freshness" aria-labelledby="dashboard-freshness-title">
         <h2 id="dashboard-freshness-title">Data freshness</h2>
       </section>

@@ -125,14 +125,15 @@ class SpecReader {
   }
 
   private fail(path: YamlPath, message: string): void {
-    this.diagnostics.push(error(message, this.yaml.file, this.yaml.locate(path).line));
+    const at = this.yaml.locate(path);
+    this.diagnostics.push(error(message, this.yaml.file, at.line, at.col));
   }
 
   private unknownKeys(value: Record<string, unknown>, path: YamlPath, known: readonly string[], what: string): void {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const at = this.yaml.locate([...path, key]);
-      this.diagnostics.push(warning(`unknown key "${key}" in ${what}${didYouMean(key, known)} (ignored)`, this.yaml.file, at.line));
+      this.diagnostics.push(warning(`unknown key "${key}" in ${what}${didYouMean(key, known)} (ignored)`, this.yaml.file, at.line, at.col));
     }
   }
 

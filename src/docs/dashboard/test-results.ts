@@ -24,7 +24,7 @@ export function testResultsPanel(project: LoadedProject, targetDir: string, diag
     if (!(status in SEVERITY)) continue;
     const file = text(r.file);
     panel.problems.push({
-      name: project.nodes.get(id)?.name ?? id.split('.').slice(2).join('.'),
+      name: project.nodes.get(id)?.name ?? id.split('.')[2]!,
       status,
       failures: typeof r.failures === 'number' ? r.failures : null,
       message: text(r.message) ?? '',
