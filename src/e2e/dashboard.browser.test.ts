@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +17,21 @@ import { runCli } from '../test-support/project.js';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PROJECT_FILES = ['project.yml', 'profiles.yml', 'models', 'seeds', 'macros', 'tests', 'sample_queries.sql', 'dashboard.yml'];
 const SCREENSHOT = join(REPO, 'docs', 'screenshots', 'dashboard.png');
+
+/** A dashboard whose first chart's query fails in DuckDB: the page must still draw the second. */
+const BROKEN_DASHBOARD = `title: Broken
+charts:
+  - title: Misspelled column
+    kind: bar
+    sql: select tool_nam, sum(total_downloads) as n from {{ref "fact_daily_kpis"}} group by 1
+    x: tool_nam
+    series: n
+  - title: Uploads
+    kind: line
+    sql: select date, sum(total_uploads) as uploads from {{ref "fact_daily_kpis"}} group by date order by date
+    x: date
+    series: uploads
+`;
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -80,6 +95,7 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
   let watched: WatchedPage;
   let charts: Drawn[];
   let generated: Awaited<ReturnType<typeof writeDashboard>>;
+  let brokenGenerated: Awaited<ReturnType<typeof writeDashboard>>;
   const expected: Record<string, Row[]> = {};
   let testCount = 0;
 
@@ -98,6 +114,8 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     const connection = await instance.connect();
     try {
       generated = await writeDashboard({ project: project!, connection, outDir: join(dir, 'target', 'docs'), targetDir: join(dir, 'target') });
+      writeFileSync(join(dir, 'dashboard.yml'), BROKEN_DASHBOARD);
+      brokenGenerated = await writeDashboard({ project: project!, connection, outDir: join(dir, 'target', 'broken'), targetDir: join(dir, 'target') });
       expected.categories = await rows(connection, sampleQuery('SaaS tool performance analysis'));
       expected.daily = await rows(connection, `select date, sum(initiated_sessions) as uploads, sum(active_processing) as processing, sum(completed_transactions) as downloads,
         round(sum(completed_transactions) * 100.0 / sum(initiated_sessions), 2) as conversion_rate
@@ -191,7 +209,20 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     expect(await page.textContent('#dashboard-tests .dashboard-ok')).toBe('No failing tests.');
   });
 
+  it('shows a failing query in its chart and still draws the others', async () => {
+    expect(brokenGenerated.diagnostics.map((d) => `${d.file}:${d.line}: ${d.level}`)).toEqual(['dashboard.yml:5: error']);
+    const broken = await watchedPage(browser);
+    await broken.page.goto(pathToFileURL(join(dir, 'target', 'broken', 'dashboard.html')).href);
+    await broken.page.waitForSelector('body[data-dashboard-ready="true"]');
+    const drawn = await drawnCharts(broken.page);
+    expect(drawn[0]!.error).toMatch(/^Binder Error: Referenced column "tool_nam" not found/);
+    expect(drawn[1]).toMatchObject({ error: undefined, labels: chart('Daily uploads, processing and downloads').labels });
+    expect(await paintedShare(broken.page, 'Uploads')).toBeGreaterThan(0.01);
+    expect(broken.problems).toEqual([]);
+    await broken.page.close();
+  });
+
   it('links back to the docs index', async () => {
-    expect(await watched.page.getAttribute('.site-nav a:first-child', 'href')).toBe('index.html');
+    expect(await watched.page.getAttribute('.site-nav a:first-child', 'href')).toBe('index.html#!/');
   });
 });

@@ -20,15 +20,18 @@ export function dashboardHtml(input: { title: string; projectName: string; outDi
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} · ${escapeHtml(input.projectName)}</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="assets/${headerCss}">
   <link rel="stylesheet" href="assets/dashboard.css">
 </head>
 <body class="dashboard-page">
   <header class="site-header">
-    <a class="site-title" href="index.html">${escapeHtml(input.projectName)}</a>
+    <a class="site-title" href="index.html#!/">modelrun docs</a>
+    <span class="site-project">${escapeHtml(input.projectName)}</span>
     <nav class="site-nav" aria-label="Docs">
-      <a href="index.html">Models</a>
-      <a href="dashboard.html" aria-current="page">Dashboard</a>
+      <a href="index.html#!/">Overview</a>
+      <a href="index.html#!/lineage">Lineage</a>
+      <a href="dashboard.html" class="active" aria-current="page">Dashboard</a>
     </nav>
   </header>
   <main class="dashboard" id="dashboard">
