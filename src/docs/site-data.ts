@@ -106,7 +106,7 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
       tags: n.tags,
       materialized: n.resource_type === 'source' ? null : (n.config.materialized ?? null),
       status,
-      statusClass: status === null ? null : statusClass(status),
+      statusClass: status === null ? null : statusClass(status, n.resource_type === 'source'),
       parents: (manifest.parent_map[n.unique_id] ?? []).map((p) => position.get(p)).filter((p): p is number => p !== undefined),
       chunk: Math.floor(i / CHUNK_SIZE),
     });
@@ -135,7 +135,8 @@ function latestRuns(results: readonly RunResult[]): Map<string, RunResult> {
   return out;
 }
 
-export function statusClass(status: string): StatusClass {
+/** `freshness`: the status comes from sources.json, where `error` means stale past error_after: a failed check, not a breakage. */
+export function statusClass(status: string, freshness: boolean): StatusClass {
   switch (status) {
     case 'success':
     case 'pass':
@@ -144,9 +145,8 @@ export function statusClass(status: string): StatusClass {
     case 'skipped':
     case 'fail':
       return status;
-    // A stale source failed its check; it did not break.
     case 'error':
-      return 'fail';
+      return freshness ? 'fail' : 'error';
     default:
       return 'error';
   }

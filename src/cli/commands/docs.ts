@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { writeCatalog } from '../../artifacts/catalog.js';
 import { loadProject } from '../../config/project.js';
 import { displayPath } from '../../config/profiles.js';
@@ -7,8 +8,10 @@ import { readArtifacts } from '../../docs/artifacts.js';
 import { startDocsServer } from '../../docs/serve.js';
 import { buildSiteData, type SiteNode } from '../../docs/site-data.js';
 import { openCatalog } from '../../docs/warehouse-catalog.js';
-import { writeSite } from '../../docs/write-site.js';
-import { loadSettings } from '../../project/load.js';
+import { writeIndexData, writeSite } from '../../docs/write-site.js';
+import { writeDashboard } from '../../docs/dashboard/index.js';
+import { DASHBOARD_FILE } from '../../docs/dashboard/spec.js';
+import { loadFromSettings, loadSettings, type SettingsResult } from '../../project/load.js';
 import { error, UserError } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
 import { plural } from '../pipeline.js';
@@ -20,8 +23,9 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
   const started = performance.now();
   const compiled = await compile(opts, reporter);
   if (compiled !== 0) return compiled;
-  const { settings, diagnostics } = loadSettings({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
-  if (!settings) throw new UserError(diagnostics.filter((d) => d.level === 'error'));
+  const loaded = loadSettings({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
+  const { settings } = loaded;
+  if (!settings) throw new UserError(loaded.diagnostics.filter((d) => d.level === 'error'));
   const projectDir = settings.config.dir;
   const targetDir = resolve(projectDir, settings.config.targetPath);
   const outDir = join(targetDir, 'docs');
@@ -32,12 +36,26 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
     if (opened.catalog) writeCatalog(targetDir, opened.catalog);
     const data = buildSiteData({ ...artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: false, generatedAt });
     writeSite(outDir, data);
+    const dashboard = await writeProjectDashboard(loaded, opened.connection, outDir, targetDir, reporter);
+    if (dashboard.written) writeIndexData(outDir, { ...data.index, dashboard: true });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    reporter.info(`Docs for ${countNodes(data.index.nodes)} written to ${displayPath(projectDir, join(outDir, 'index.html'))} in ${seconds}s`);
+    const dashboardPart = dashboard.written ? `, a dashboard of ${plural(dashboard.charts, 'chart')} to ${displayPath(projectDir, join(outDir, 'dashboard.html'))},` : '';
+    reporter.info(`Docs for ${countNodes(data.index.nodes)} written to ${displayPath(projectDir, join(outDir, 'index.html'))}${dashboardPart} in ${seconds}s`);
     return 0;
   } finally {
     opened.close();
   }
+}
+
+/** The dashboard needs the loaded project, which a large project takes a while to load: only when it declares one. */
+async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, targetDir: string, reporter: Reporter): Promise<{ written: boolean; charts: number }> {
+  if (!loaded.settings || !existsSync(join(loaded.settings.config.dir, DASHBOARD_FILE))) return { written: false, charts: 0 };
+  // compile has just loaded this project and reported its diagnostics.
+  const { project } = loadFromSettings(loaded);
+  if (!project) return { written: false, charts: 0 };
+  const result = await writeDashboard({ project, connection, outDir, targetDir });
+  result.diagnostics.forEach((d) => reporter.diagnostic(d));
+  return result;
 }
 
 function countNodes(nodes: readonly SiteNode[]): string {
