@@ -1,5 +1,21 @@
-{{!-- One row per session: its context from user_sessions and what it did from its events. A session
-      seen only in events (its row not landed yet) still gets a row, so every fact row joins. --}}
+{{config materialized="incremental" unique_key="session_key"}}
+{{!-- One row per session: its context from user_sessions and what it did from its events (fact_analytics
+      holds them deduplicated). A session seen only in events (its row not landed yet) still gets a row,
+      so every fact row joins. Incremental runs rebuild the sessions touched in the lookback window — by
+      a new or late event, or an updated session row — from all their events. --}}
+with
+{{#if is_incremental}}
+touched as (
+  select session_id from ({{staged_analytics_events where=(since_lookback "created_at" "ended_at")}})
+  union
+  select cast(id as varchar) from {{source "supabase" "user_sessions"}} where {{since_lookback "updated_at" "ended_at"}}
+),
+sessions as ({{staged_user_sessions where="cast(id as varchar) in (select session_id from touched)"}}),
+activity as ({{session_activity (ref "fact_analytics") where="session_id in (select session_id from touched) or (session_id is null and exists (select 1 from touched where session_id is null))"}})
+{{else}}
+sessions as (select * from {{ref "stg_user_sessions"}}),
+activity as ({{session_activity (ref "fact_analytics")}})
+{{/if}}
 select
   {{surrogate_key "coalesce(s.session_id, a.session_id)"}} as session_key,
   coalesce(s.session_id, a.session_id, 'unknown') as session_id,
@@ -16,5 +32,5 @@ select
   coalesce(a.event_count, 0) as event_count,
   coalesce(a.uploads, 0) as uploads,
   coalesce(a.converted, false) as converted
-from {{ref "stg_user_sessions"}} s
-full outer join {{ref "int_session_activity"}} a on a.session_id = s.session_id
+from sessions s
+full outer join activity a on a.session_id = s.session_id

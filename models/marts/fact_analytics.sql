@@ -1,6 +1,7 @@
 {{config materialized="incremental" unique_key="event_id" on_schema_change="append_new_columns"}}
 {{!-- Event grain, keys to all four dimensions. Incremental runs re-read the last lookback_hours of
-      events, since events reach Supabase up to an hour late; unique_key replaces re-read rows. --}}
+      events, since events reach Supabase up to an hour late; unique_key replaces re-read rows. They
+      filter the raw rows before deduplicating, so they read those hours rather than every event. --}}
 select
   e.event_id,
   {{surrogate_key "e.session_id"}} as session_key,
@@ -17,7 +18,8 @@ select
   e.duration_ms,
   e.error_code,
   e.event_type = 'processing_failed' as is_failure
-from {{ref "stg_analytics_events"}} e
 {{#if is_incremental}}
-where e.created_at > (select max(created_at) from {{this}}) - interval '{{var "lookback_hours"}} hours'
+from ({{staged_analytics_events where=(since_lookback "created_at" "created_at")}}) e
+{{else}}
+from {{ref "stg_analytics_events"}} e
 {{/if}}

@@ -560,10 +560,10 @@ describe('incremental builds equal a full refresh (PostgREST-compatible server)'
     const b2 = await runCli(['build'], dirA, envFor(dbA, END, 'Asia/Kolkata'));
     expectAllPassed(b2, dirA);
     expect(b2.stdout).not.toMatch(/full refresh in/);
-    // fact_analytics really ran incrementally: the lookback filter was rendered and rows merged by event_id.
-    const incrementalSql = readFileSync(join(dirA, 'target/run/pdf_saas_analytics/models/marts/fact_analytics.sql'), 'utf8');
-    expect(incrementalSql).toMatch(/where e\.created_at > \(select max\(created_at\) from "main"\."fact_analytics"\) - interval '\d+ hours'/);
-    expect(incrementalSql).toMatch(/DELETE FROM "main"\."fact_analytics"/);
+    // The incremental models really ran incrementally: the lookback filter on the raw column was rendered and rows merged by key.
+    const runSql = (model: string) => readFileSync(join(dirA, `target/run/pdf_saas_analytics/models/marts/${model}.sql`), 'utf8');
+    expect(runSql('fact_analytics')).toMatch(/where created_at > cast\(\(select max\(created_at\) from "main"\."fact_analytics"\) - interval '\d+ hours' as timestamptz\)/);
+    for (const model of ['fact_analytics', 'dim_sessions', 'dim_time', 'fact_daily_kpis']) expect(runSql(model)).toMatch(new RegExp(`DELETE FROM "main"\\."${model}"`));
     await withWarehouses({ w: dbA }, async (q) => {
       expect(await scalar(q, 'SELECT count(*) FROM w.raw.analytics_events')).toBe(totalEvents);
       expect(await scalar(q, 'SELECT count(*) FROM w.main.fact_analytics')).toBe(totalEvents);
@@ -595,7 +595,7 @@ describe('incremental builds equal a full refresh (PostgREST-compatible server)'
     const refresh = await runCli(['build', '--full-refresh'], dirA, envFor(dbA, END));
     expectAllPassed(refresh, dirA);
     expect(refresh.stdout).toMatch(/raw\.analytics_events: \+[\d,]+ rows full refresh in/);
-    expect(readFileSync(join(dirA, 'target/run/pdf_saas_analytics/models/marts/fact_analytics.sql'), 'utf8')).not.toMatch(/max\(created_at\)|DELETE FROM/);
+    expect(runSql('fact_analytics')).not.toMatch(/max\(created_at\)|DELETE FROM/);
     expect(unequal(await compare(dbB))).toEqual([]);
   });
 });
