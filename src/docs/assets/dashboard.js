@@ -93,9 +93,12 @@
     };
     if (chart.kind !== 'doughnut') {
       var valueAxis = chart.horizontal ? 'x' : 'y';
-      options.indexAxis = chart.horizontal ? 'y' : 'x';
+      var categoryAxis = chart.horizontal ? 'y' : 'x';
+      options.indexAxis = categoryAxis;
       options.scales = {};
       options.scales[valueAxis] = { beginAtZero: true, ticks: { callback: tick } };
+      // Level labels, fewer of them, read better than a slanted label per day.
+      if (!chart.horizontal) options.scales[categoryAxis] = { ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } };
     }
     return options;
   }
@@ -127,6 +130,8 @@
       body.appendChild(el('p', { class: 'dashboard-declared', text: 'Declared at ' + chart.declaredAt }));
       return { card: card, draw: function () {} };
     }
+    // A number card's value is its figure; the other kinds list theirs in a table.
+    if (chart.kind === 'number') return { card: card, draw: function () { drawNumber(chart, body); } };
     var figures = figuresTable(chart);
     if (chart.kind === 'table') {
       body.appendChild(el('div', { class: 'dashboard-table-wrap' }, [figures]));
@@ -136,8 +141,7 @@
     return {
       card: card,
       draw: function () {
-        if (chart.kind === 'number') drawNumber(chart, body);
-        else drawCanvas(chart, body);
+        drawCanvas(chart, body);
         body.appendChild(details);
       },
     };
