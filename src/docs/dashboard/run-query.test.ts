@@ -37,11 +37,11 @@ describe('runQuery', () => {
     }
   });
 
-  it('returns DuckDB\'s error as a message', async () => {
+  it('returns DuckDB\'s error as one line, and the line of the query it points at', async () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      expect(await runQuery(connection, 'select * from nowhere')).toEqual({ error: 'Catalog Error: Table with name nowhere does not exist!' });
+      expect(await runQuery(connection, 'select 1,\n  x from nowhere')).toEqual({ error: 'Catalog Error: Table with name nowhere does not exist! Did you mean "pg_indexes"?', line: 2 });
     } finally {
       connection.closeSync();
       instance.closeSync();

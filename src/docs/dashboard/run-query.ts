@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { describeSqlError } from '../../execute/sql-errors.js';
 import { toJsonCell, type JsonCell } from './json-values.js';
 
 export interface QueryResult {
@@ -6,8 +7,10 @@ export interface QueryResult {
   rows: JsonCell[][];
 }
 
-/** Runs one read query, its values made JSON-safe; DuckDB's error comes back as a message instead of a throw. */
-export async function runQuery(connection: DuckDBConnection, sql: string): Promise<{ result: QueryResult } | { error: string }> {
+export type QueryOutcome = { result: QueryResult } | { error: string; /** DuckDB's "LINE n": the line of the query it points at. */ line?: number };
+
+/** Runs one read query, its values made JSON-safe; DuckDB's error comes back as one readable line instead of a throw. */
+export async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryOutcome> {
   try {
     const reader = await connection.runAndReadAll(sql);
     const types = reader.columnTypes();
@@ -18,6 +21,7 @@ export async function runQuery(connection: DuckDBConnection, sql: string): Promi
       },
     };
   } catch (e) {
-    return { error: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
+    const line = /\nLINE (\d+):/.exec(e instanceof Error ? e.message : '')?.[1];
+    return { error: describeSqlError(e, undefined, undefined).message, line: line === undefined ? undefined : Number(line) };
   }
 }

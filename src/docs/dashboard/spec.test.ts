@@ -93,6 +93,15 @@ charts:
     expect(problems('    kind: table\n    sql: select 1\n    series: {a: 1}\n')).toEqual(['6: series must be a column name or a list of them, e.g. series: [total_uploads, total_downloads]']);
   });
 
+  it('needs horizontal to be a boolean and the file to be a mapping', () => {
+    expect(chart('    kind: table\n    sql: select 1\n    horizontal: yes please\n').diagnostics).toEqual([
+      { level: 'error', message: 'horizontal must be true or false (got "yes please")', file: 'dashboard.yml', line: 6, col: 5 },
+    ]);
+    expect(parseDashboard('- a\n').diagnostics).toEqual([
+      { level: 'error', message: 'dashboard.yml must be a mapping with title: and charts: — see the dashboard.yml reference in the README', file: 'dashboard.yml', line: 1, col: 1 },
+    ]);
+  });
+
   it('needs charts to be a list', () => {
     expect(parseDashboard('title: Shop\ncharts: {a: 1}\n').diagnostics).toEqual([
       { level: 'error', message: 'charts must be a list of charts, each with title:, kind: and sql:', file: 'dashboard.yml', line: 2, col: 1 },

@@ -62,7 +62,7 @@ class SpecReader {
   read(): { spec?: DashboardSpec; diagnostics: Diagnostic[] } {
     const root = this.yaml.value;
     if (!isRecord(root)) {
-      this.fail([], 'must be a mapping with title: and charts: — see the dashboard.yml reference in the README');
+      this.fail([], 'dashboard.yml must be a mapping with title: and charts: — see the dashboard.yml reference in the README');
       return { diagnostics: this.diagnostics };
     }
     this.unknownKeys(root, [], TOP_KEYS, 'dashboard.yml');
@@ -91,7 +91,7 @@ class SpecReader {
     chart.x = this.string(raw.x, [...path, 'x']);
     chart.labels = this.string(raw.labels, [...path, 'labels']);
     chart.series = this.stringList(raw.series, [...path, 'series']);
-    chart.horizontal = raw.horizontal === true;
+    chart.horizontal = this.flag(raw.horizontal, [...path, 'horizontal']);
     const format = this.oneOf(raw.format, [...path, 'format'], NUMBER_FORMATS);
     if (format) chart.format = format;
     const kind = raw.kind === undefined ? undefined : this.oneOf(raw.kind, [...path, 'kind'], CHART_KINDS);
@@ -142,6 +142,12 @@ class SpecReader {
     if (typeof value === 'string' || typeof value === 'number') return String(value);
     this.fail(path, `${String(path[path.length - 1])} must be text (got ${JSON.stringify(value)})`);
     return undefined;
+  }
+
+  private flag(value: unknown, path: YamlPath): boolean {
+    if (value === undefined || value === null || typeof value === 'boolean') return value === true;
+    this.fail(path, `${String(path[path.length - 1])} must be true or false (got ${JSON.stringify(value)})`);
+    return false;
   }
 
   private stringList(value: unknown, path: YamlPath): string[] {
