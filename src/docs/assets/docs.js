@@ -138,7 +138,7 @@
     return {
       nodes: keep.map(function (i) {
         var n = nodes[i];
-        return { key: String(i), label: n.label, title: n.id + (n.status ? ' — ' + n.status : ''), type: n.type, statusClass: n.statusClass, focus: i === focus };
+        return { key: String(i), id: n.id, label: n.label, title: n.id + (n.status ? ' — ' + n.status : ''), type: n.type, statusClass: n.statusClass, focus: i === focus };
       }),
       edges: edges,
     };

@@ -2,7 +2,7 @@
  * Lineage graphs: dagre lays the graph out left to right, SVG draws it, the viewBox pans (drag)
  * and zooms (wheel, buttons). A click that did not drag opens the node.
  *
- *   modelrunLineage.draw(container, { nodes: [{ key, label, type, statusClass, focus }], edges: [[fromKey, toKey]] },
+ *   modelrunLineage.draw(container, { nodes: [{ key, label, type, statusClass, focus, id?, title? }], edges: [[fromKey, toKey]] },
  *                        { colorBy: 'type' | 'status', onOpen(key) })
  */
 (function () {
@@ -66,6 +66,7 @@
         'data-key': n.key,
         transform: 'translate(' + (box.x - box.width / 2).toFixed(1) + ',' + (box.y - box.height / 2).toFixed(1) + ')',
       });
+      if (n.id) node.setAttribute('data-id', n.id);
       var title = svg('title');
       title.textContent = n.title || n.label;
       node.appendChild(title);
@@ -149,8 +150,12 @@
     });
     root.addEventListener('pointercancel', function () { drag = null; root.classList.remove('dragging'); });
     return {
+      // The whole graph, never magnified: a small graph keeps its natural size, centred.
       fit: function () {
-        box = { x: 0, y: 0, w: width, h: height };
+        var r = root.getBoundingClientRect();
+        var w = Math.max(width, r.width);
+        var h = Math.max(height, r.height);
+        box = { x: (width - w) / 2, y: (height - h) / 2, w: w, h: h };
         apply();
       },
       zoom: function (factor) { zoomAt(factor, box.x + box.w / 2, box.y + box.h / 2); },

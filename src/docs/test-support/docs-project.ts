@@ -53,7 +53,7 @@ export const DOCS_PROJECT: Record<string, string> = {
   'models/ephemeral_regions.sql': "{{config materialized=\"ephemeral\"}}\nselect 'fr' as code, 'west' as region\n",
   'models/marts/customer_orders.sql':
     'select c.id, c.name, count(o.order_id) as orders, max(r.region) as region, max(k.name) as country\nfrom {{ref "customers"}} c\nleft join {{ref "stg_orders"}} o on o.customer_id = c.id\nleft join {{ref "ephemeral_regions"}} r on true\nleft join {{ref "countries"}} k on k.code = r.code\ngroup by 1, 2\n',
-  'models/broken.sql': "select cast('not a number' as integer) as id\n",
+  'models/broken.sql': "{{config materialized=\"table\"}}\nselect cast('not a number' as integer) as id\n",
   'models/after_broken.sql': 'select * from {{ref "broken"}}\n',
   'models/lonely.sql': 'select null::integer as id\n',
 };
