@@ -109,9 +109,12 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     generated = await runCli(['docs', 'generate'], dir, env);
     testCount = (JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string }[] }).results.filter((r) => r.unique_id.startsWith('test.')).length;
 
+    // profiles.yml reads the warehouse path from the environment, in this process too.
+    const before = process.env.MODELRUN_WAREHOUSE;
     process.env.MODELRUN_WAREHOUSE = env.MODELRUN_WAREHOUSE;
     const { project } = loadFullProject({ projectDir: dir });
-    delete process.env.MODELRUN_WAREHOUSE;
+    if (before === undefined) delete process.env.MODELRUN_WAREHOUSE;
+    else process.env.MODELRUN_WAREHOUSE = before;
     const instance = await DuckDBInstance.create(project!.target.path, { access_mode: 'READ_ONLY' });
     const connection = await instance.connect();
     try {
