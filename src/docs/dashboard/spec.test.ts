@@ -62,6 +62,7 @@ charts:
     const message = 'chart "Orders" has no sql — add sql: with the query whose rows it draws';
     expect(diagnostics).toEqual([{ level: 'error', message, file: 'dashboard.yml', line: 3, col: 5 }]);
     expect(spec!.charts[0]!.problem).toBe(message);
+    expect(chart('    kind: table\n    sql: "  "\n').diagnostics).toEqual([{ level: 'error', message, file: 'dashboard.yml', line: 3, col: 5 }]);
   });
 
   it('reports an unknown kind with the nearest valid one', () => {

@@ -100,7 +100,7 @@ class SpecReader {
     chart.kind = kind;
     chart.sql = this.string(raw.sql, [...path, 'sql']);
     chart.sqlLine = raw.sql === undefined ? line : this.valueLine([...path, 'sql']);
-    if (chart.sql === undefined && raw.sql === undefined) return this.refuse(chart, path, `chart "${chart.title}" has no sql — add sql: with the query whose rows it draws`);
+    if (raw.sql === undefined || chart.sql?.trim() === '') return this.refuse(chart, path, `chart "${chart.title}" has no sql — add sql: with the query whose rows it draws`);
     return this.columnsNeeded(chart, path);
   }
 
