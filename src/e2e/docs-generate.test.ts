@@ -1,0 +1,48 @@
+/** `docs generate` without a browser: no warehouse yet, a project that does not compile, the index it writes. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DOCS_PROJECT } from '../docs/test-support/docs-project.js';
+import type { SiteIndex } from '../docs/site-data.js';
+import { runCli, tempFolders } from '../test-support/project.js';
+
+const { project } = tempFolders();
+
+function readIndex(dir: string): SiteIndex {
+  const text = readFileSync(join(dir, 'target/docs/assets/docs-data.js'), 'utf8');
+  const prefix = 'window.modelrunDocsIndex = ';
+  expect(text.startsWith(prefix)).toBe(true);
+  return JSON.parse(text.slice(prefix.length).replace(/;\n$/, '')) as SiteIndex;
+}
+
+describe.concurrent('docs generate', () => {
+  it('before any build: the site says there is no warehouse, writes no catalog and creates no warehouse file', async () => {
+    const dir = project(DOCS_PROJECT);
+    const r = await runCli(['docs', 'generate'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'Found 7 models, 2 seeds, 3 data tests, 1 source, 0 macros',
+      expect.stringMatching(/^Compiled 10 nodes to target\/compiled in \d+\.\d\ds$/),
+      expect.stringMatching(/^Docs for 7 models, 2 seeds, 1 source, 3 tests written to target\/docs\/index\.html in \d+\.\d\ds$/),
+      '',
+    ]);
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
+    expect(existsSync(join(dir, 'target/catalog.json'))).toBe(false);
+    const index = readIndex(dir);
+    expect(index).toMatchObject({ project: 'test_project', warehouse: { state: 'missing', display: 'warehouse.duckdb' }, dashboard: false, runGeneratedAt: null, chunks: 1 });
+    expect(index.nodes).toHaveLength(13);
+    for (const file of ['index.html', 'assets/site.css', 'assets/docs.css', 'assets/docs.js', 'assets/lineage.js', 'assets/dagre.min.js', 'assets/nodes/0.js']) {
+      expect(existsSync(join(dir, 'target/docs', file)), file).toBe(true);
+    }
+    const html = readFileSync(join(dir, 'target/docs/index.html'), 'utf8');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('a project that does not compile: its errors, exit 2, no site', async () => {
+    const dir = project({ 'models/a.sql': 'select * from {{ref "missing_model"}}\n' });
+    const r = await runCli(['docs', 'generate'], dir);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'models/a.sql:1:15: error: ref "missing_model" does not match any model or seed\n' });
+    expect(existsSync(join(dir, 'target/docs'))).toBe(false);
+  });
+});
