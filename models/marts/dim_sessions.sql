@@ -6,12 +6,15 @@
 with
 {{#if is_incremental}}
 touched as (
-  select session_id from ({{staged_analytics_events where=(since_lookback "created_at" "ended_at")}})
-  union
-  select cast(id as varchar) from {{source "supabase" "user_sessions"}} where {{since_lookback "updated_at" "ended_at"}}
+  select session_id, {{surrogate_key "session_id"}} as session_key
+  from (
+    select session_id from ({{staged_analytics_events where=(since_lookback "created_at" "ended_at")}})
+    union
+    select cast(id as varchar) from {{source "supabase" "user_sessions"}} where {{since_lookback "updated_at" "ended_at"}}
+  )
 ),
 sessions as ({{staged_user_sessions where="cast(id as varchar) in (select session_id from touched)"}}),
-activity as ({{session_activity (ref "fact_analytics") where="session_id in (select session_id from touched) or (session_id is null and exists (select 1 from touched where session_id is null))"}})
+activity as ({{session_activity (ref "fact_analytics") where="session_key in (select session_key from touched)"}})
 {{else}}
 sessions as (select * from {{ref "stg_user_sessions"}}),
 activity as ({{session_activity (ref "fact_analytics")}})

@@ -41,7 +41,10 @@ export async function dataQualityReport(
   }
   for (const f of freshness) row(project.nodes.get(f.uniqueId)!).freshness = f;
   for (const r of rows.values()) {
-    if (!existing.has(relationKey(r.node.schema, r.node.identifier))) continue;
+    const kind = existing.get(relationKey(r.node.schema, r.node.identifier));
+    // Counting a view runs its query: an untested staging view over millions of raw rows would cost
+    // as much as a model. A view is counted when tests judged it, since then its rows are the report's subject.
+    if (kind === undefined || (kind === 'view' && r.tests.length === 0)) continue;
     try {
       const [count] = await session.query(`select count(*)::bigint as n from ${relationName(r.node.schema, r.node.identifier)}`);
       r.rows = Number(count?.n ?? 0);

@@ -249,6 +249,10 @@ describe('the PDF analytics warehouse on the embedded sample', () => {
     expect(existsSync(db)).toBe(true);
     // profiles.yml's MODELRUN_WAREHOUSE was honoured: nothing was written to the default path.
     expect(existsSync(join(dir, 'data/dashboard_analytics.duckdb'))).toBe(false);
+    // The quality report counts tables; an untested staging view is not re-run just to count it.
+    const report = readFileSync(join(dir, 'target/data_quality_report.md'), 'utf8');
+    expect(report).toContain(`| fact_analytics | model | ${SAMPLE.events.toLocaleString('en-US')} | 12 | 12 | 0 | 0 | 0 |  |\n`);
+    expect(report).toContain('| stg_analytics_events | model | — | 0 | 0 | 0 | 0 | 0 |  |\n');
   });
 
   it('lands the deterministic sample: exact raw counts', async () => {
