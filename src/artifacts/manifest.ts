@@ -3,7 +3,7 @@ import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
 import { relationName } from '../util/sql.js';
-import { writeJson } from './write.js';
+import { writeText } from './write.js';
 
 export interface InvocationInfo {
   invocationId: string;
@@ -11,39 +11,43 @@ export interface InvocationInfo {
   command: string;
 }
 
-/** manifest.json in dbt's shape: nodes, sources, macros, parent and child maps. */
-export function buildManifest(project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo): Record<string, unknown> {
-  const nodes: Record<string, unknown> = {};
+/**
+ * manifest.json in dbt's shape (nodes, sources, macros, parent and child maps), as the text
+ * JSON.stringify gives for it. A node's text is put together around the JSON literals of its
+ * template and compiled SQL, which the build cache holds: the unchanged nodes of a large project
+ * are copied, not decoded and escaped again.
+ */
+export function buildManifest(project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo): string {
+  const nodes: string[] = [];
   const sources: Record<string, unknown> = {};
   const specs = new Map(project.resourceSpecs.map((s) => [`${s.resourceType}.${s.name}`, s]));
   for (const id of project.order) {
     const node = project.nodes.get(id)!;
     if (node.resourceType === 'source') sources[id] = sourceEntry(project, node);
-    else nodes[id] = nodeEntry(project, node, compiled.get(id), specs.get(`${node.resourceType}.${node.name}`));
+    else nodes.push(`${JSON.stringify(id)}:${nodeEntry(project, node, compiled.get(id), specs.get(`${node.resourceType}.${node.name}`))}`);
   }
-  return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
-      generator: 'modelrun',
-      generated_at: info.generatedAt,
-      invocation_id: info.invocationId,
-      project_name: project.config.name,
-      adapter_type: 'duckdb',
-      command: info.command,
-    },
-    nodes,
-    sources,
-    macros: Object.fromEntries(
-      [...project.macros.values()].map((m) => [`macro.${project.config.name}.${m.name}`, { name: m.name, kind: m.kind, original_file_path: m.file, line: m.line, arguments: m.params.map((p) => ({ name: p, default: m.defaults[p] })) }]),
-    ),
-    parent_map: Object.fromEntries(project.order.map((id) => [id, project.parents.get(id) ?? []])),
-    child_map: Object.fromEntries(project.order.map((id) => [id, project.children.get(id) ?? []])),
+  const metadata = {
+    dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+    generator: 'modelrun',
+    generated_at: info.generatedAt,
+    invocation_id: info.invocationId,
+    project_name: project.config.name,
+    adapter_type: 'duckdb',
+    command: info.command,
   };
+  const macros = Object.fromEntries(
+    [...project.macros.values()].map((m) => [`macro.${project.config.name}.${m.name}`, { name: m.name, kind: m.kind, original_file_path: m.file, line: m.line, arguments: m.params.map((p) => ({ name: p, default: m.defaults[p] })) }]),
+  );
+  const parentMap = Object.fromEntries(project.order.map((id) => [id, project.parents.get(id) ?? []]));
+  const childMap = Object.fromEntries(project.order.map((id) => [id, project.children.get(id) ?? []]));
+  const json = JSON.stringify;
+  return `{"metadata":${json(metadata)},"nodes":{${nodes.join(',')}},"sources":${json(sources)},"macros":${json(macros)},"parent_map":${json(parentMap)},"child_map":${json(childMap)}}`;
 }
 
-function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNode | undefined, spec: { columns: { name: string; description?: string; dataType?: string }[] } | undefined): Record<string, unknown> {
+/** A node's JSON text: its fields as JSON.stringify writes them, then raw_code, compiled and compiled_code from their literals. */
+function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNode | undefined, spec: { columns: { name: string; description?: string; dataType?: string }[] } | undefined): string {
   const ephemeral = node.config.materialized === 'ephemeral';
-  return {
+  const fields = JSON.stringify({
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
     name: node.name,
@@ -59,10 +63,10 @@ function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNo
     description: node.description ?? '',
     columns: Object.fromEntries((spec?.columns ?? []).map((c) => [c.name, { name: c.name, description: c.description ?? '', data_type: c.dataType ?? null }])),
     depends_on: { nodes: node.dependsOn, macros: [] },
-    raw_code: project.sourceText.get(node.path) ?? '',
-    compiled: compiled !== undefined,
-    compiled_code: compiled?.sql,
-  };
+  });
+  const raw = project.sourceText.jsonText(node.path)?.json ?? '""';
+  const code = compiled === undefined ? '' : `,"compiled_code":${compiled.sqlJson ?? JSON.stringify(compiled.sql)}`;
+  return `${fields.slice(0, -1)},"raw_code":${raw},"compiled":${compiled !== undefined}${code}}`;
 }
 
 function sourceEntry(project: LoadedProject, node: GraphNode): Record<string, unknown> {
@@ -90,6 +94,6 @@ function sourceEntry(project: LoadedProject, node: GraphNode): Record<string, un
 }
 
 /** Compact, as dbt writes it: pretty-printing a large project's manifest costs more than building it. */
-export function writeManifest(targetDir: string, manifest: Record<string, unknown>): void {
-  writeJson(join(targetDir, 'manifest.json'), manifest, false);
+export function writeManifest(targetDir: string, manifest: string): void {
+  writeText(join(targetDir, 'manifest.json'), manifest + '\n');
 }

@@ -3,7 +3,7 @@ import { compiledFileFor, writeIfChanged } from '../artifacts/write.js';
 import { compileNodes, SqlValidator, type CompiledNode } from '../compile/compile.js';
 import type { LoadedProject } from '../project/load.js';
 import { compileGenericTests } from '../data-tests/compile-tests.js';
-import { removeNoopRecord, writeBuildCache } from '../project/build-cache.js';
+import { removeNoopRecord } from '../project/noop-record.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/diagnostics.js';
@@ -28,11 +28,11 @@ export async function prepareSql(project: LoadedProject, ids: readonly string[],
   // Building needs to know what exists (to replace it); compiling only for is_incremental.
   const needRelations = opts.forExecution || ids.some((id) => project.nodes.get(id)!.config.materialized === 'incremental');
   const existing = needRelations ? await sql.relations() : new Map<string, RelationKind>();
-  const withTemplates = new Set(ids.filter((id) => project.cache.models[project.nodes.get(id)!.path] !== undefined));
+  const withTemplates = new Set(ids.filter((id) => project.cache.model(project.nodes.get(id)!.path) !== undefined));
   const validator = new SqlValidator(project, sql);
   const { compiled, fresh, diagnostics } = compileNodes(project, withTemplates, { fullRefresh, existing, runStartedAt, onFresh: (c) => validator.add(c) });
   // Generic tests are cheap to write afresh and are not cached: they never mark the cache changed.
-  const changed = fresh.size > 0 || project.cacheChanged;
+  const changed = project.cache.changed;
   const tests = compileGenericTests(project, ids, runStartedAt);
   diagnostics.push(...tests.diagnostics);
   for (const [id, c] of tests.compiled) {
@@ -48,6 +48,6 @@ export async function prepareSql(project: LoadedProject, ids: readonly string[],
   for (const c of compiled.values()) {
     if (fresh.has(c.uniqueId) || rewriteAll) writeIfChanged(compiledFileFor(targetDir, project.config.name, project.nodes.get(c.uniqueId)!), c.sql + '\n', dirs);
   }
-  if (changed) writeBuildCache(targetDir, project.cache);
+  if (changed) project.cache.write(targetDir);
   return { compiled, existing, changed };
 }

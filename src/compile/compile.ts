@@ -2,7 +2,9 @@ import type { RelationKind, Warehouse } from '../adapters/adapter.js';
 import { relationKey } from '../adapters/adapter.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
-import { quickHash } from '../project/build-cache.js';
+import type { CachedCompile } from '../project/build-cache.js';
+import { quickHash } from '../project/hash.js';
+import { JsonText } from '../project/json-text.js';
 import { parseTemplate } from '../templating/parse.js';
 import { RenderError, TemplateEnvironment } from '../templating/render.js';
 import { nodeRenderContext } from './render-context.js';
@@ -20,6 +22,8 @@ export interface CompiledNode {
   /** Ephemeral models inlined, in dependency order. */
   ephemerals: string[];
   isIncremental: boolean;
+  /** The SQL as a JSON string literal, when it is at hand: manifest.json copies it as it is. */
+  readonly sqlJson?: string;
 }
 
 export interface CompileOptions {
@@ -46,14 +50,14 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
   for (const id of project.order) {
     if (!needed.has(id)) continue;
     const node = project.nodes.get(id)!;
-    const stamp = project.cache.models[node.path]?.stamp;
+    const stamp = project.cache.model(node.path)?.stamp;
     if (stamp === undefined) continue;
     const isIncremental = incrementalRun(node, opts);
     const key = compileKey(project, node, stamp, isIncremental, keys);
     keys.set(id, key);
-    const cached = project.cache.compiled[id];
+    const cached = project.cache.compiledNode(id);
     if (cached?.key === key && !project.volatile.has(id)) {
-      compiled.set(id, { uniqueId: id, sql: cached.sql, rendered: cached.rendered ?? cached.sql, ephemerals: cached.ephemerals, isIncremental });
+      compiled.set(id, new ReusedNode(id, cached, isIncremental));
       continue;
     }
     const program = project.templates.get(id) ?? parseTemplate(project.sourceText.get(node.path) ?? '', node.path).program;
@@ -78,17 +82,43 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
       const rendered = tidy(env.render(program, ctx));
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);
       const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
-      const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental };
+      const entry: CachedCompile = { key, sql: JsonText.of(sql), rendered: rendered === sql ? undefined : JsonText.of(rendered), ephemerals, isIncremental };
+      const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental, sqlJson: entry.sql.json };
       compiled.set(id, result);
       fresh.add(id);
       opts.onFresh?.(result);
-      project.cache.compiled[id] = { key, sql, rendered: rendered === sql ? undefined : rendered, ephemerals, isIncremental };
+      project.cache.setCompiled(id, entry);
     } catch (e) {
       if (!(e instanceof RenderError)) throw e;
       diagnostics.push(error(e.message, e.file, e.line, e.col));
     }
   }
   return { compiled, fresh, diagnostics };
+}
+
+/** A node compiled by an earlier run: its SQL is decoded from the cache only if something reads it. */
+class ReusedNode implements CompiledNode {
+  constructor(
+    readonly uniqueId: string,
+    private readonly entry: CachedCompile,
+    readonly isIncremental: boolean,
+  ) {}
+
+  get sql(): string {
+    return this.entry.sql.text;
+  }
+
+  get rendered(): string {
+    return (this.entry.rendered ?? this.entry.sql).text;
+  }
+
+  get ephemerals(): string[] {
+    return this.entry.ephemerals;
+  }
+
+  get sqlJson(): string {
+    return this.entry.sql.json;
+  }
 }
 
 /** What a node's compiled SQL depends on besides the global inputs the cache is keyed on. */

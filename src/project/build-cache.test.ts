@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, symlinkSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileNodes } from '../compile/compile.js';
-import { makeProject, runCli, writeFile } from '../test-support/project.js';
-import { hashOf, optionalStamp, quickHash, readNoopRecord, removeNoopRecord, writeBuildCache, writeNoopRecord } from './build-cache.js';
+import { makeProject, runCli, tempFolders, writeFile } from '../test-support/project.js';
+import { BuildCache, CACHE_FILE, type CachedCompile, type CachedModel } from './build-cache.js';
+import { hashOf, optionalStamp, quickHash } from './hash.js';
+import { JsonText } from './json-text.js';
+import { readNoopRecord, removeNoopRecord, writeNoopRecord } from './noop-record.js';
 import { discoverFiles } from './discover.js';
 import { loadFullProject, loadSettings, projectFingerprint, type LoadedProject } from './load.js';
 
@@ -47,20 +50,20 @@ describe('build cache', () => {
     const dir = makeProject({ 'macros/money.sql': MACROS, 'models/a.sql': 'select {{cents "x"}} as usd, {{cents "y" scale=4}} as fine from t\n' });
     const first = load(dir);
     const fresh = compileAll(first).compiled.get('model.test_project.a')!.sql;
-    writeBuildCache(join(dir, 'target'), first.cache);
+    first.cache.write(join(dir, 'target'));
     touchLater(join(dir, 'models/a.sql'), 5); // renders again, with the macro from the cache
     const second = load(dir);
-    expect(second.cache.macroFiles['macros/money.sql']).toBeDefined();
+    expect(second.cache.macroFile('macros/money.sql')).toBeDefined();
     expect(second.macros.get('cents')?.params).toEqual(['column', 'scale']);
     expect(compileAll(second).compiled.get('model.test_project.a')!.sql).toBe(fresh);
   });
 
   it('parses macro files again when one changes', () => {
     const dir = makeProject({ 'macros/money.sql': MACROS, 'models/a.sql': 'select {{cents "x"}} as usd\n' });
-    writeBuildCache(join(dir, 'target'), load(dir).cache);
+    load(dir).cache.write(join(dir, 'target'));
     writeFile(dir, 'macros/money.sql', MACROS.replace('100.0', '1000.0'));
     const project = load(dir);
-    expect(project.cacheChanged).toBe(true);
+    expect(project.cache.changed).toBe(true);
     expect(compileAll(project).compiled.get('model.test_project.a')!.sql).toBe('select round(x / 1000.0, 2) as usd');
   });
 });
@@ -167,5 +170,92 @@ describe('discoverFiles', () => {
     expect(files.seeds).toEqual(['seeds/s.csv']);
     expect(files.singularTests).toEqual(['tests/t.sql']);
     expect(files.macros).toEqual(['macros/m.sql', 'tests/generic/g.sql']);
+  });
+});
+
+describe('build cache file', () => {
+  const temp = tempFolders();
+  const modelEntry = (name: string, stamp: string, text: string): CachedModel => ({
+    stamp,
+    text: JsonText.of(text),
+    node: { uniqueId: `model.p.${name}`, resourceType: 'model', name, packageName: 'p', path: `models/${name}.sql`, fqn: ['p', name], tags: [], config: { tags: [], enabled: true, materialized: 'view' }, schema: 'main', identifier: name, dependsOn: [] },
+    refs: [{ name: 'x', line: 1, col: 2 }],
+    sources: [],
+    volatile: false,
+    diagnostics: [],
+  });
+  const compiledEntry = (sql: string): CachedCompile => ({ key: 'k1', sql: JsonText.of(sql), ephemerals: [], isIncremental: false });
+  const cacheFile = (target: string) => join(target, CACHE_FILE);
+  /** A cache of models a and b and a's SQL, written to a new project's target/; returns the folder. */
+  const writeTwoModels = (aText: string, aSql: string) => {
+    const target = join(temp.project({}), 'target');
+    const cache = BuildCache.read(target, 'key');
+    cache.setModel('models/a.sql', modelEntry('a', '1:10', aText));
+    cache.setModel('models/b.sql', modelEntry('b', '1:20', 'select 2\n'));
+    cache.setCompiled('model.p.a', compiledEntry(aSql));
+    cache.write(target);
+    return target;
+  };
+
+  it('reads back texts exactly, appends what changed, and takes the latest record of each node', () => {
+    const target = writeTwoModels('select 1 as "x\ty"\n-- é ✓\r\n', 'select 1 as "x\ty"');
+    const written = readFileSync(cacheFile(target), 'utf8');
+
+    const again = BuildCache.read(target, 'key');
+    expect(again.changed).toBe(false);
+    expect(again.model('models/a.sql')!.text.text).toBe('select 1 as "x\ty"\n-- é ✓\r\n');
+    expect(again.model('models/a.sql')!.refs).toEqual([{ name: 'x', line: 1, col: 2 }]);
+    expect(again.compiledNode('model.p.a')!.sql.text).toBe('select 1 as "x\ty"');
+    again.setModel('models/a.sql', modelEntry('a', '2:11', 'select 3\n'));
+    again.setCompiled('model.p.a', compiledEntry('select 3'));
+    expect(again.changed).toBe(true);
+    again.write(target);
+    expect(readFileSync(cacheFile(target), 'utf8').startsWith(written)).toBe(true);
+
+    const third = BuildCache.read(target, 'key');
+    expect(third.model('models/a.sql')!.stamp).toBe('2:11');
+    expect(third.model('models/b.sql')!.stamp).toBe('1:20');
+    expect(third.compiledNode('model.p.a')!.sql.text).toBe('select 3');
+  });
+
+  it('starts empty under another global key, or when the last write was cut short', () => {
+    const target = join(temp.project({}), 'target');
+    const cache = BuildCache.read(target, 'key');
+    cache.setModel('models/a.sql', modelEntry('a', '1:10', 'select 1\n'));
+    cache.write(target);
+    expect(BuildCache.read(target, 'other').model('models/a.sql')).toBeUndefined();
+    writeFileSync(cacheFile(target), readFileSync(cacheFile(target), 'utf8').slice(0, -5));
+    const cut = BuildCache.read(target, 'key');
+    expect(cut.model('models/a.sql')).toBeUndefined();
+    expect(cut.changed).toBe(true);
+  });
+
+  it('rewrites the file without the models that went away and their SQL', () => {
+    const target = writeTwoModels('select 1\n', 'select 1');
+    const again = BuildCache.read(target, 'key');
+    again.keepModels(new Set(['models/b.sql']));
+    expect(again.changed).toBe(true);
+    again.write(target);
+    const text = readFileSync(cacheFile(target), 'utf8');
+    expect(text).not.toContain('models/a.sql');
+    expect(text).not.toContain('model.p.a"');
+    expect(BuildCache.read(target, 'key').model('models/b.sql')!.stamp).toBe('1:20');
+  });
+
+  it('compacts once appended records outnumber the live ones', () => {
+    const target = join(temp.project({}), 'target');
+    const lines = () => readFileSync(cacheFile(target), 'utf8').split('\n').length;
+    const first = BuildCache.read(target, 'key');
+    first.setModel('models/a.sql', modelEntry('a', '0:1', 'select 0\n'));
+    first.write(target);
+    const sizes: number[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const cache = BuildCache.read(target, 'key');
+      cache.setModel('models/a.sql', modelEntry('a', `${i}:1`, `select ${i}\n`));
+      cache.write(target);
+      sizes.push(lines());
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
+    expect(BuildCache.read(target, 'key').model('models/a.sql')!.text.text).toBe('select 6\n');
   });
 });

@@ -1,21 +1,14 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJson } from '../artifacts/write.js';
-import type { RefCall, SourceCall, GraphNode } from '../graph/nodes.js';
+import type { GraphNode, RefCall, SourceCall } from '../graph/nodes.js';
 import type { MacroFile } from '../templating/macros.js';
 import type { Diagnostic } from '../util/diagnostics.js';
+import { JsonText } from './json-text.js';
 
-/**
- * target/modelrun_cache.json: what parsing and compiling produced last time, so an unchanged
- * project compiles without reading, parsing or rendering its models again. Model parses are
- * reused while the file's mtime and size and everything global (project.yml, the target, vars,
- * schema YAML, macros, modelrun's version) are unchanged; compiled SQL while its key (see
- * compile/compile-cache.ts) is unchanged.
- */
+/** What parsing a model (or singular test) file gave, reused while its stamp and the global key are unchanged. */
 export interface CachedModel {
   stamp: string;
-  text: string;
+  text: JsonText;
   node: GraphNode;
   refs: RefCall[];
   sources: SourceCall[];
@@ -23,109 +16,176 @@ export interface CachedModel {
   diagnostics: Diagnostic[];
 }
 
+/** A node's compiled SQL, reused while its compile key (see compile/compile.ts) is unchanged. */
 export interface CachedCompile {
   key: string;
-  sql: string;
+  sql: JsonText;
   /** Only when it differs from `sql` (ephemeral models were inlined). */
-  rendered?: string;
+  rendered?: JsonText;
   ephemerals: string[];
   isIncremental: boolean;
 }
 
-export interface BuildCache {
-  format: 2;
-  globalKey: string;
-  /** Parsed macro files: the global key covers their text, and reusing them spares loading Handlebars, whose parser block macros need. */
-  macroFiles: Record<string, MacroFile>;
-  models: Record<string, CachedModel>;
-  compiled: Record<string, CachedCompile>;
-}
+/** A line's fields as JSON arrays: shorter than objects, and quicker to read back. */
+type ModelMeta = [stamp: string, node: GraphNode, refs: RefCall[], sources: SourceCall[], volatile: boolean, diagnostics: Diagnostic[]];
+type CompileMeta = [id: string, key: string, ephemerals: string[], isIncremental: boolean];
 
-const FILE = 'modelrun_cache.json';
-
-export function readBuildCache(targetDir: string, globalKey: string): BuildCache {
-  try {
-    const cache = JSON.parse(readFileSync(join(targetDir, FILE), 'utf8')) as BuildCache;
-    if (cache.format === 2 && cache.globalKey === globalKey) return cache;
-  } catch {
-    // no cache, or an unreadable one: start afresh
-  }
-  return { format: 2, globalKey, macroFiles: {}, models: {}, compiled: {} };
-}
-
-export function writeBuildCache(targetDir: string, cache: BuildCache): void {
-  writeJson(join(targetDir, FILE), cache, false);
-}
-
-export function fileStamp(absPath: string): string {
-  const s = statSync(absPath);
-  return `${s.mtimeMs}:${s.size}`;
-}
+export const CACHE_FILE = 'modelrun_cache.tsv';
+/** The JSON file format 2 used, removed when the cache is next written. */
+const LEGACY_FILE = 'modelrun_cache.json';
+const HEADER = 'modelrun build cache 3';
+/** Appended records beyond this many per live record make the next write a compacting rewrite. */
+const MAX_GARBAGE = 1;
 
 /**
- * A 64-bit hash (two 32-bit multiply-xorshift lanes, as in cyrb53) of the parts, each followed by
- * NUL: a tenth of sha1's cost on short keys computed for every node on every compile, and ample to
- * tell one set of inputs from another (these are not adversarial).
+ * target/modelrun_cache.tsv: what parsing and compiling produced last time, so an unchanged
+ * model is neither read, parsed nor rendered again. Model parses are reused while the file's
+ * mtime and size and everything global (project.yml, the target, vars, schema YAML, macros,
+ * modelrun's version: the global key) are unchanged; compiled SQL while its compile key is.
+ *
+ * One record a line, tab-separated JSON values: the header and global key, the parsed macro
+ * files (H), then a line per model parse (M) and per compiled node (C). A text is written as its
+ * JSON literal and read back undecoded (see JsonText). Records changed by a compile are appended,
+ * a later line replacing an earlier one, so editing one model writes a few kilobytes; the file is
+ * rewritten whole when the global key changes, a record goes away, or appended lines outnumber
+ * the live ones.
  */
-export function quickHash(...parts: readonly string[]): string {
-  const text = parts.join('\0') + '\0';
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+export class BuildCache {
+  private readonly models = new Map<string, CachedModel>();
+  private readonly compiled = new Map<string, CachedCompile>();
+  private macroFiles: Record<string, MacroFile> = {};
+  private readonly appendedModels = new Set<string>();
+  private readonly appendedCompiles = new Set<string>();
+  private rewrite = true;
+  private linesInFile = 0;
+
+  private constructor(readonly globalKey: string) {}
+
+  /** The cache in `targetDir` if it was made under `globalKey`; an empty one otherwise. */
+  static read(targetDir: string, globalKey: string): BuildCache {
+    const cache = new BuildCache(globalKey);
+    let text: string;
+    try {
+      text = readFileSync(join(targetDir, CACHE_FILE), 'utf8');
+    } catch {
+      return cache;
+    }
+    try {
+      if (cache.load(text)) return cache;
+    } catch {
+      // an unreadable cache: start afresh
+    }
+    return new BuildCache(globalKey);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
-}
 
-/** sha1 of the parts, each followed by NUL; one update call, as the per-call cost dominates for short parts. */
-export function hashOf(...parts: readonly string[]): string {
-  return createHash('sha1').update(parts.join('\0') + '\0').digest('hex');
-}
-
-/**
- * target/modelrun_noop.json: the fingerprint of the last successful compile (see
- * projectFingerprint) and what it reported, so that a compile of an unchanged project only
- * checks file stamps and repeats that report, without reading the 10 MB build cache.
- */
-export interface NoopRecord {
-  key: string;
-  /** Whether the key covers the warehouse file: is_incremental depends on it when incremental models exist. */
-  warehouse: boolean;
-  warnings: Diagnostic[];
-  /** The "Found ..." line. */
-  found: string;
-  /** The "Compiled N nodes to dir" line, without its time. */
-  compiledTo: string;
-}
-
-const NOOP_FILE = 'modelrun_noop.json';
-
-export function readNoopRecord(targetDir: string): NoopRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(join(targetDir, NOOP_FILE), 'utf8')) as NoopRecord;
-  } catch {
-    return undefined;
+  /** True when the cache no longer matches what is on disk and should be written again. */
+  get changed(): boolean {
+    return this.rewrite || this.appendedModels.size > 0 || this.appendedCompiles.size > 0;
   }
-}
 
-export function writeNoopRecord(targetDir: string, record: NoopRecord): void {
-  writeJson(join(targetDir, NOOP_FILE), record, false);
-}
+  macroFile(path: string): MacroFile | undefined {
+    return this.macroFiles[path];
+  }
 
-/** Deleted before anything else in target/ changes, so a record never outlives the outputs it describes. */
-export function removeNoopRecord(targetDir: string): void {
-  rmSync(join(targetDir, NOOP_FILE), { force: true });
-}
+  setMacroFile(path: string, file: MacroFile): void {
+    this.macroFiles[path] = file;
+    this.rewrite = true;
+  }
 
-/** A file's stamp, or "-" when it does not exist: the key of a file that may come and go. */
-export function optionalStamp(absPath: string): string {
-  try {
-    return fileStamp(absPath);
-  } catch {
-    return '-';
+  model(path: string): CachedModel | undefined {
+    return this.models.get(path);
+  }
+
+  setModel(path: string, entry: CachedModel): void {
+    this.models.set(path, entry);
+    this.appendedModels.add(path);
+  }
+
+  /** Forgets the models whose files are gone (or no longer parse). */
+  keepModels(paths: ReadonlySet<string>): void {
+    for (const path of this.models.keys()) {
+      if (paths.has(path)) continue;
+      this.models.delete(path);
+      this.rewrite = true;
+    }
+  }
+
+  compiledNode(id: string): CachedCompile | undefined {
+    return this.compiled.get(id);
+  }
+
+  setCompiled(id: string, entry: CachedCompile): void {
+    this.compiled.set(id, entry);
+    this.appendedCompiles.add(id);
+  }
+
+  write(targetDir: string): void {
+    mkdirSync(targetDir, { recursive: true });
+    const file = join(targetDir, CACHE_FILE);
+    const live = this.models.size + this.compiled.size;
+    const lines = this.linesInFile + this.appendedModels.size + this.appendedCompiles.size;
+    if (this.rewrite || lines > live * (1 + MAX_GARBAGE)) {
+      this.writeWhole(file);
+      rmSync(join(targetDir, LEGACY_FILE), { force: true });
+    } else if (this.changed) {
+      appendFileSync(file, this.lines([...this.appendedModels], [...this.appendedCompiles]));
+      this.linesInFile = lines;
+    }
+    this.appendedModels.clear();
+    this.appendedCompiles.clear();
+  }
+
+  private writeWhole(file: string): void {
+    const liveIds = new Set([...this.models.values()].map((m) => m.node.uniqueId));
+    for (const id of this.compiled.keys()) if (!liveIds.has(id)) this.compiled.delete(id);
+    const header = `${HEADER}\t${JSON.stringify(this.globalKey)}\nH\t${JSON.stringify(this.macroFiles)}\n`;
+    writeFileSync(file, header + this.lines([...this.models.keys()], [...this.compiled.keys()]));
+    this.linesInFile = this.models.size + this.compiled.size;
+    this.rewrite = false;
+  }
+
+  private lines(paths: readonly string[], ids: readonly string[]): string {
+    const out: string[] = [];
+    for (const path of paths) {
+      const m = this.models.get(path)!;
+      const meta: ModelMeta = [m.stamp, m.node, m.refs, m.sources, m.volatile, m.diagnostics];
+      out.push(`M\t${JSON.stringify(meta)}\t${m.text.json}\n`);
+    }
+    for (const id of ids) {
+      const c = this.compiled.get(id)!;
+      const meta: CompileMeta = [id, c.key, c.ephemerals, c.isIncremental];
+      out.push(`C\t${JSON.stringify(meta)}\t${c.sql.json}\t${c.rendered?.json ?? ''}\n`);
+    }
+    return out.join('');
+  }
+
+  /** Fills the cache from a file's text; false when it was made under another key or its last write was cut short. */
+  private load(text: string): boolean {
+    const firstEnd = text.indexOf('\n');
+    if (text.slice(0, firstEnd) !== `${HEADER}\t${JSON.stringify(this.globalKey)}` || !text.endsWith('\n')) return false;
+    let lines = 0;
+    for (let start = firstEnd + 1; start < text.length; ) {
+      const end = text.indexOf('\n', start);
+      const fields = text.slice(start + 2, end).split('\t');
+      const kind = text[start];
+      start = end + 1;
+      if (kind === 'H') {
+        this.macroFiles = JSON.parse(fields[0]!) as Record<string, MacroFile>;
+        continue;
+      }
+      lines++;
+      if (kind === 'M') {
+        const [stamp, node, refs, sources, volatile, diagnostics] = JSON.parse(fields[0]!) as ModelMeta;
+        this.models.set(node.path, { stamp, text: JsonText.fromJson(fields[1]!), node, refs, sources, volatile, diagnostics });
+      } else if (kind === 'C') {
+        const [id, key, ephemerals, isIncremental] = JSON.parse(fields[0]!) as CompileMeta;
+        this.compiled.set(id, { key, sql: JsonText.fromJson(fields[1]!), rendered: fields[2] ? JsonText.fromJson(fields[2]) : undefined, ephemerals, isIncremental });
+      } else {
+        return false;
+      }
+    }
+    this.linesInFile = lines;
+    this.rewrite = false;
+    return true;
   }
 }

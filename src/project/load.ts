@@ -13,7 +13,10 @@ import { analyzeMacros, parseMacroFile, type MacroDef, type MacroFile } from '..
 import { renderConfigString } from '../templating/standalone.js';
 import { error, hasErrors, type Diagnostic } from '../util/diagnostics.js';
 import { didYouMean } from '../util/suggest.js';
-import { fileStamp, hashOf, optionalStamp, readBuildCache, type BuildCache, type CachedModel } from './build-cache.js';
+import { BuildCache, type CachedModel } from './build-cache.js';
+import { fileStamp, hashOf, optionalStamp } from './hash.js';
+import { JsonText } from './json-text.js';
+import { SourceTexts } from './source-texts.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
 import { buildGenericTests, type GenericTestPlan } from '../data-tests/nodes.js';
 import { duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
@@ -43,12 +46,10 @@ export interface LoadedProject {
   order: string[];
   /** Templates parsed in this run; the others come from the cache and are parsed again only if rendered. */
   templates: Map<string, Program>;
-  sourceText: Map<string, string>;
+  sourceText: SourceTexts;
   /** Volatile templates read the environment or the clock: their compiled SQL is never reused. */
   volatile: Set<string>;
   cache: BuildCache;
-  /** True when the cache no longer matches what is on disk and should be written again. */
-  cacheChanged: boolean;
   macros: Map<string, MacroDef>;
   /** How each generic data test is built: which test, its arguments and what they resolve to. */
   genericTests: Map<string, GenericTestPlan>;
@@ -126,17 +127,17 @@ function mergeCliVars(projectVars: Record<string, unknown>, cli: string | undefi
 
 function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): LoadedProject {
   const { config, target, vars, files } = settings;
-  const sourceText = new Map<string, string>();
-  const read = (path: string) => sourceText.get(path) ?? sourceText.set(path, readProjectFile(config, path)).get(path)!;
+  const sourceText = new SourceTexts();
+  const read = (path: string) => sourceText.get(path) ?? sourceText.set(path, JsonText.of(readProjectFile(config, path))).get(path)!;
   const globalFiles = [...files.macros, ...files.schemaFiles];
   globalFiles.forEach(read);
-  const cache = readBuildCache(resolve(config.dir, config.targetPath), globalKey(config, target, vars, globalFiles, sourceText));
-  let cacheChanged = false;
+  const cache = BuildCache.read(resolve(config.dir, config.targetPath), globalKey(config, target, vars, globalFiles, sourceText));
   const parseMacros = (path: string) => {
-    const cached = cache.macroFiles[path];
+    const cached = cache.macroFile(path);
     if (cached) return cached;
-    cacheChanged = true;
-    return (cache.macroFiles[path] = parseMacroFile(read(path), path));
+    const parsed = parseMacroFile(read(path), path);
+    cache.setMacroFile(path, parsed);
+    return parsed;
   };
   const macros = loadMacros(files.macros, parseMacros, diagnostics);
   const { resources, sources } = loadSchemaFiles(files.schemaFiles, read, diagnostics);
@@ -162,12 +163,12 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     if (node.config.enabled && addNamed(node)) nodes.set(node.uniqueId, node);
   }
   const volatile = new Set<string>();
-  const cachedModels: Record<string, CachedModel> = {};
+  const cachedModels = new Set<string>();
   const testNames = new Map<string, string>();
   const sqlFiles: (readonly ['model' | 'test', string])[] = [...files.models.map((p) => ['model', p] as const), ...files.singularTests.map((p) => ['test', p] as const)];
   for (const [kind, path] of sqlFiles) {
     const stamp = settings.stamp(path);
-    let entry = cache.models[path];
+    let entry: CachedModel | undefined = cache.model(path);
     let program: Program | undefined;
     if (entry?.stamp !== stamp || entry.node.resourceType !== kind) {
       const text = read(path);
@@ -177,12 +178,12 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
         continue;
       }
       program = parsed.program;
-      entry = { stamp, text, node: parsed.node, refs: parsed.refs, sources: parsed.sources, volatile: parsed.volatile, diagnostics: ds };
-      cacheChanged = true;
+      entry = { stamp, text: sourceText.jsonText(path)!, node: parsed.node, refs: parsed.refs, sources: parsed.sources, volatile: parsed.volatile, diagnostics: ds };
+      cache.setModel(path, entry);
     } else {
       sourceText.set(path, entry.text);
     }
-    cachedModels[path] = entry;
+    cachedModels.add(path);
     diagnostics.push(...entry.diagnostics);
     const node: GraphNode = { ...entry.node, dependsOn: [] };
     if (!node.config.enabled) continue;
@@ -200,8 +201,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     if (entry.volatile) volatile.add(node.uniqueId);
     parsedModels.push({ node, refs: entry.refs, sources: entry.sources, volatile: entry.volatile });
   }
-  if (Object.keys(cache.models).length !== Object.keys(cachedModels).length) cacheChanged = true;
-  cache.models = cachedModels;
+  cache.keepModels(cachedModels);
   const sourceIds = new Map<string, string>();
   for (const spec of sources) {
     for (const node of sourceNodes(config, spec)) {
@@ -235,14 +235,14 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     diagnostics.push(error(`dependency cycle: ${names} (${where}) — a model cannot depend on itself, directly or through others`, nodes.get(cycle[0]!)!.path));
   }
   return {
-    config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, volatile, cache, cacheChanged, macros,
+    config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, volatile, cache, macros,
     genericTests: new Map([...genericTests].map(([id, t]) => [id, t.plan])),
     resourceSpecs: resources, sourceSpecs: sources, diagnostics,
   };
 }
 
 /** Everything that, when it changes, invalidates every cached parse: project.yml, target, vars, macros, schema YAML, modelrun itself. */
-function globalKey(config: ProjectConfig, target: Target, vars: Record<string, unknown>, files: readonly string[], texts: ReadonlyMap<string, string>): string {
+function globalKey(config: ProjectConfig, target: Target, vars: Record<string, unknown>, files: readonly string[], texts: SourceTexts): string {
   return hashOf(
     MODELRUN_VERSION,
     readProjectFile(config, config.file),

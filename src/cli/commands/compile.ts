@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { buildManifest, writeManifest } from '../../artifacts/manifest.js';
 import { displayPath } from '../../config/profiles.js';
 import { SqlChecker } from '../../adapters/duckdb/sql-checker.js';
-import { optionalStamp, readNoopRecord, writeNoopRecord, type NoopRecord } from '../../project/build-cache.js';
+import { CACHE_FILE } from '../../project/build-cache.js';
+import { optionalStamp } from '../../project/hash.js';
+import { readNoopRecord, writeNoopRecord, type NoopRecord } from '../../project/noop-record.js';
 import { loadFromSettings, loadSettings, projectFingerprint, type LoadedProject, type ProjectSettings } from '../../project/load.js';
 import type { Diagnostic } from '../../util/diagnostics.js';
 import { UserError } from '../../util/diagnostics.js';
@@ -79,7 +81,7 @@ function targetDirOf(settings: ProjectSettings): string {
  */
 function fingerprint(settings: ProjectSettings, opts: CommonOptions, withWarehouse: boolean): string {
   const targetDir = targetDirOf(settings);
-  const outputs = ['manifest.json', 'modelrun_cache.json', join('compiled', settings.config.name)].map((f) => optionalStamp(join(targetDir, f)));
+  const outputs = ['manifest.json', CACHE_FILE, join('compiled', settings.config.name)].map((f) => optionalStamp(join(targetDir, f)));
   const warehouse = withWarehouse ? ['', '.wal'].map((suffix) => optionalStamp(settings.target.path + suffix)) : [];
   return projectFingerprint(settings, [JSON.stringify([opts.select, opts.exclude, Boolean(opts.fullRefresh)]), ...outputs, ...warehouse]);
 }
