@@ -12,6 +12,7 @@ import { hasChromium, launchChromium, watchedPage } from '../test-support/browse
 import { CLI, runCli, tempFolders } from '../test-support/project.js';
 
 const SCREENSHOTS = resolve(CLI, '../../../docs/screenshots');
+const DASHBOARD = 'title: Customers\ncharts:\n  - title: Customers\n    kind: table\n    sql: select name from {{ref "customers"}} order by name\n';
 const { project } = tempFolders();
 
 interface Served {
@@ -67,7 +68,7 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
   let generated: { code: number; stdout: string; stderr: string };
 
   beforeAll(async () => {
-    dir = project(DOCS_PROJECT);
+    dir = project({ ...DOCS_PROJECT, 'dashboard.yml': DASHBOARD });
     expect((await runCli(['seed'], dir)).code).toBe(0);
     // broken fails at run time and lonely's not_null test fails: the build finishes with exit 1.
     expect((await runCli(['build'], dir)).code).toBe(1);
@@ -83,7 +84,7 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
   it('docs generate compiles, reads the warehouse and writes the site and catalog.json', () => {
     expect(generated.stderr).toBe('');
     expect(generated.code).toBe(0);
-    expect(generated.stdout).toMatch(/^Docs for 7 models, 2 seeds, 1 source, 3 tests written to target\/docs\/index\.html in \d+\.\d\ds$/m);
+    expect(generated.stdout).toMatch(/^Docs for 7 models, 2 seeds, 1 source, 3 tests written to target\/docs\/index\.html, a dashboard of 1 chart to target\/docs\/dashboard\.html, in \d+\.\d\ds$/m);
     const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { type: string; index: number }> }>; sources: Record<string, unknown> };
     expect(catalog.nodes['model.test_project.customers']!.columns).toEqual({
       id: { name: 'id', type: 'INTEGER', index: 1, comment: null },
@@ -97,6 +98,8 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(indexUrl);
     await expect.poll(() => page.locator('.cards .card').count()).toBeGreaterThan(0);
+    expect(await page.locator('.site-nav a#dashboard-link').isVisible()).toBe(true);
+    expect(await page.locator('.site-nav a#dashboard-link').getAttribute('href')).toBe('dashboard.html');
     await searchAndOpen(page, 'customer_ord', 'model.test_project.customer_orders');
     expect(await page.locator('#node-title').textContent()).toBe('customer_orders');
     await page.locator('table.columns').waitFor();
