@@ -1,6 +1,7 @@
 /** `docs generate` without a browser: no warehouse yet, a project that does not compile, the index it writes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { DOCS_PROJECT } from '../docs/test-support/docs-project.js';
 import type { SiteIndex } from '../docs/site-data.js';
@@ -37,6 +38,20 @@ describe.concurrent('docs generate', () => {
     }
     const html = readFileSync(join(dir, 'target/docs/index.html'), 'utf8');
     expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('a warehouse locked by another process: a warning, YAML columns, exit 0', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as x\n' });
+    expect((await runCli(['run'], dir)).code).toBe(0);
+    const instance = await DuckDBInstance.create(join(dir, 'warehouse.duckdb'));
+    try {
+      const r = await runCli(['docs', 'generate'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^warning: the docs show only the columns declared in YAML: warehouse warehouse\.duckdb is locked by another process \(PID \d+, .*\) — wait for it to finish or stop it, then run again\n$/);
+      expect(readIndex(dir).warehouse).toMatchObject({ state: 'unavailable', display: 'warehouse.duckdb' });
+    } finally {
+      instance.closeSync();
+    }
   });
 
   it('a project that does not compile: its errors, exit 2, no site', async () => {

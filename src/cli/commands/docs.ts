@@ -12,7 +12,7 @@ import { writeIndexData, writeSite } from '../../docs/write-site.js';
 import { writeDashboard } from '../../docs/dashboard/index.js';
 import { DASHBOARD_FILE } from '../../docs/dashboard/spec.js';
 import { loadFromSettings, loadSettings, type SettingsResult } from '../../project/load.js';
-import { error, UserError } from '../../util/diagnostics.js';
+import { error, UserError, warning } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
 import { plural } from '../pipeline.js';
 import type { Reporter } from '../reporter.js';
@@ -32,6 +32,7 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
   const generatedAt = new Date().toISOString();
   const artifacts = readArtifacts(targetDir, displayPath(projectDir, targetDir));
   const opened = await openCatalog(settings.target, displayPath(projectDir, settings.target.path), artifacts.manifest, generatedAt);
+  if (opened.warehouse.state === 'unavailable') reporter.diagnostic(warning(`the docs show only the columns declared in YAML: ${opened.warehouse.reason}`));
   try {
     if (opened.catalog) writeCatalog(targetDir, opened.catalog);
     const data = buildSiteData({ ...artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: false, generatedAt });
