@@ -112,12 +112,12 @@
     seen[focus] = true;
     var keep = [focus];
     var truncated = false;
-    [['parents'], ['children']].forEach(function (dir) {
+    ['parents', 'children'].forEach(function (direction) {
       var frontier = [focus];
       for (var d = 0; d < depth && frontier.length > 0; d++) {
         var next = [];
         frontier.forEach(function (i) {
-          nodes[i][dir[0]].forEach(function (j) {
+          nodes[i][direction].forEach(function (j) {
             if (seen[j] || !visible(j)) return;
             if (keep.length >= FOCUS_LIMIT) { truncated = true; return; }
             seen[j] = true;
@@ -279,7 +279,7 @@
     pairs.forEach(function (p) {
       if (p[1] === null || p[1] === undefined || p[1] === '') return;
       dl.appendChild(el('dt', { text: p[0] }));
-      dl.appendChild(el('dd', {}, [typeof p[1] === 'string' ? p[1] : p[1]]));
+      dl.appendChild(el('dd', { text: p[1] }));
     });
     return dl;
   }
