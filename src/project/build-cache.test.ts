@@ -178,7 +178,9 @@ describe('build cache file', () => {
   const modelEntry = (name: string, stamp: string, text: string): CachedModel => ({
     stamp,
     text: JsonText.of(text),
-    node: { uniqueId: `model.p.${name}`, resourceType: 'model', name, packageName: 'p', path: `models/${name}.sql`, fqn: ['p', name], tags: [], config: { tags: [], enabled: true, materialized: 'view' }, schema: 'main', identifier: name, dependsOn: [] },
+    kind: 'model',
+    config: { tags: [], enabled: true, materialized: 'view', alias: `${name}_v1` },
+    description: name === 'a' ? undefined : `model ${name}`,
     refs: [{ name: 'x', line: 1, col: 2 }],
     sources: [],
     volatile: false,
@@ -204,7 +206,8 @@ describe('build cache file', () => {
     const again = BuildCache.read(target, 'key');
     expect(again.changed).toBe(false);
     expect(again.model('models/a.sql')!.text.text).toBe('select 1 as "x\ty"\n-- é ✓\r\n');
-    expect(again.model('models/a.sql')!.refs).toEqual([{ name: 'x', line: 1, col: 2 }]);
+    expect(again.model('models/a.sql')).toMatchObject({ kind: 'model', refs: [{ name: 'x', line: 1, col: 2 }], config: { alias: 'a_v1' }, description: undefined });
+    expect(again.model('models/b.sql')!.description).toBe('model b');
     expect(again.compiledNode('model.p.a')!.sql.text).toBe('select 1 as "x\ty"');
     again.setModel('models/a.sql', modelEntry('a', '2:11', 'select 3\n'));
     again.setCompiled('model.p.a', compiledEntry('select 3'));
@@ -233,7 +236,7 @@ describe('build cache file', () => {
   it('rewrites the file without the models that went away and their SQL', () => {
     const target = writeTwoModels('select 1\n', 'select 1');
     const again = BuildCache.read(target, 'key');
-    again.keepModels(new Set(['models/b.sql']));
+    again.keep(new Set(['models/b.sql']), new Set(['model.p.b']));
     expect(again.changed).toBe(true);
     again.write(target);
     const text = readFileSync(cacheFile(target), 'utf8');

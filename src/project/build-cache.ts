@@ -1,15 +1,20 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GraphNode, RefCall, SourceCall } from '../graph/nodes.js';
+import type { NodeConfig, RefCall, SourceCall } from '../graph/nodes.js';
 import type { MacroFile } from '../templating/macros.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { JsonText } from './json-text.js';
 
-/** What parsing a model (or singular test) file gave, reused while its stamp and the global key are unchanged. */
+/**
+ * What parsing a model (or singular test) file gave, reused while its stamp and the global key
+ * are unchanged: its node follows from these (see sqlFileNode), so the cache does not repeat it.
+ */
 export interface CachedModel {
   stamp: string;
   text: JsonText;
-  node: GraphNode;
+  kind: 'model' | 'test';
+  config: NodeConfig;
+  description?: string;
   refs: RefCall[];
   sources: SourceCall[];
   volatile: boolean;
@@ -27,7 +32,7 @@ export interface CachedCompile {
 }
 
 /** A line's fields as JSON arrays: shorter than objects, and quicker to read back. */
-type ModelMeta = [stamp: string, node: GraphNode, refs: RefCall[], sources: SourceCall[], volatile: boolean, diagnostics: Diagnostic[]];
+type ModelMeta = [path: string, stamp: string, kind: CachedModel['kind'], config: NodeConfig, description: string | null, refs: RefCall[], sources: SourceCall[], volatile: boolean, diagnostics: Diagnostic[]];
 type CompileMeta = [id: string, key: string, ephemerals: string[], isIncremental: boolean];
 
 export const CACHE_FILE = 'modelrun_cache.tsv';
@@ -101,11 +106,16 @@ export class BuildCache {
     this.appendedModels.add(path);
   }
 
-  /** Forgets the models whose files are gone (or no longer parse). */
-  keepModels(paths: ReadonlySet<string>): void {
+  /** Forgets the models whose files are gone (or no longer parse), and the SQL of nodes that are gone. */
+  keep(paths: ReadonlySet<string>, nodeIds: ReadonlySet<string>): void {
     for (const path of this.models.keys()) {
       if (paths.has(path)) continue;
       this.models.delete(path);
+      this.rewrite = true;
+    }
+    for (const id of this.compiled.keys()) {
+      if (nodeIds.has(id)) continue;
+      this.compiled.delete(id);
       this.rewrite = true;
     }
   }
@@ -136,8 +146,6 @@ export class BuildCache {
   }
 
   private writeWhole(file: string): void {
-    const liveIds = new Set([...this.models.values()].map((m) => m.node.uniqueId));
-    for (const id of this.compiled.keys()) if (!liveIds.has(id)) this.compiled.delete(id);
     const header = `${HEADER}\t${JSON.stringify(this.globalKey)}\nH\t${JSON.stringify(this.macroFiles)}\n`;
     writeFileSync(file, header + this.lines([...this.models.keys()], [...this.compiled.keys()]));
     this.linesInFile = this.models.size + this.compiled.size;
@@ -148,7 +156,7 @@ export class BuildCache {
     const out: string[] = [];
     for (const path of paths) {
       const m = this.models.get(path)!;
-      const meta: ModelMeta = [m.stamp, m.node, m.refs, m.sources, m.volatile, m.diagnostics];
+      const meta: ModelMeta = [path, m.stamp, m.kind, m.config, m.description ?? null, m.refs, m.sources, m.volatile, m.diagnostics];
       out.push(`M\t${JSON.stringify(meta)}\t${m.text.json}\n`);
     }
     for (const id of ids) {
@@ -175,8 +183,8 @@ export class BuildCache {
       }
       lines++;
       if (kind === 'M') {
-        const [stamp, node, refs, sources, volatile, diagnostics] = JSON.parse(fields[0]!) as ModelMeta;
-        this.models.set(node.path, { stamp, text: JsonText.fromJson(fields[1]!), node, refs, sources, volatile, diagnostics });
+        const [path, stamp, kind, config, description, refs, sources, volatile, diagnostics] = JSON.parse(fields[0]!) as ModelMeta;
+        this.models.set(path, { stamp, text: JsonText.fromJson(fields[1]!), kind, config, description: description ?? undefined, refs, sources, volatile, diagnostics });
       } else if (kind === 'C') {
         const [id, key, ephemerals, isIncremental] = JSON.parse(fields[0]!) as CompileMeta;
         this.compiled.set(id, { key, sql: JsonText.fromJson(fields[1]!), rendered: fields[2] ? JsonText.fromJson(fields[2]) : undefined, ephemerals, isIncremental });

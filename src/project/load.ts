@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { loadProject, type ProjectConfig } from '../config/project.js';
@@ -19,7 +19,7 @@ import { JsonText } from './json-text.js';
 import { SourceTexts } from './source-texts.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
 import { buildGenericTests, type GenericTestPlan } from '../data-tests/nodes.js';
-import { duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, type ParsedSqlNode } from './parse-nodes.js';
+import { duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, sqlFileNode, type ParsedSqlNode } from './parse-nodes.js';
 
 const MODELRUN_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** This build of modelrun: a rebuilt CLI of the same version may compile differently, so a fingerprint must not outlive it. */
@@ -87,7 +87,8 @@ export function loadSettings(opts: LoadOptions): SettingsResult {
   diagnostics.push(...targetDiagnostics);
   if (!target || hasErrors(diagnostics)) return { diagnostics };
   const stamps = new Map<string, string>();
-  const stamp = (path: string) => stamps.get(path) ?? stamps.set(path, fileStamp(join(config.dir, path))).get(path)!;
+  // Concatenated rather than joined: paths come from discovery already normal, and this runs for every file.
+  const stamp = (path: string) => stamps.get(path) ?? stamps.set(path, fileStamp(`${config.dir}/${path}`)).get(path)!;
   return { settings: { config, target, vars, files: discoverFiles(config), stamp }, diagnostics };
 }
 
@@ -164,13 +165,15 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
   }
   const volatile = new Set<string>();
   const cachedModels = new Set<string>();
+  const cachedIds = new Set<string>();
   const testNames = new Map<string, string>();
   const sqlFiles: (readonly ['model' | 'test', string])[] = [...files.models.map((p) => ['model', p] as const), ...files.singularTests.map((p) => ['test', p] as const)];
   for (const [kind, path] of sqlFiles) {
     const stamp = settings.stamp(path);
     let entry: CachedModel | undefined = cache.model(path);
     let program: Program | undefined;
-    if (entry?.stamp !== stamp || entry.node.resourceType !== kind) {
+    let node: GraphNode;
+    if (entry?.stamp !== stamp || entry.kind !== kind) {
       const text = read(path);
       const { parsed, diagnostics: ds } = parseSqlFile(kind, config, path, text, macros, modelSpecs, target.schema);
       if (!parsed) {
@@ -178,14 +181,16 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
         continue;
       }
       program = parsed.program;
-      entry = { stamp, text: sourceText.jsonText(path)!, node: parsed.node, refs: parsed.refs, sources: parsed.sources, volatile: parsed.volatile, diagnostics: ds };
+      node = parsed.node;
+      entry = { stamp, text: sourceText.jsonText(path)!, kind, config: node.config, description: node.description, refs: parsed.refs, sources: parsed.sources, volatile: parsed.volatile, diagnostics: ds };
       cache.setModel(path, entry);
     } else {
       sourceText.set(path, entry.text);
+      node = sqlFileNode(kind, config, path, entry.config, entry.description, target.schema);
     }
     cachedModels.add(path);
+    cachedIds.add(node.uniqueId);
     diagnostics.push(...entry.diagnostics);
-    const node: GraphNode = { ...entry.node, dependsOn: [] };
     if (!node.config.enabled) continue;
     if (kind === 'model' && !addNamed(node)) continue;
     if (kind === 'test') {
@@ -201,7 +206,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     if (entry.volatile) volatile.add(node.uniqueId);
     parsedModels.push({ node, refs: entry.refs, sources: entry.sources, volatile: entry.volatile });
   }
-  cache.keepModels(cachedModels);
+  cache.keep(cachedModels, cachedIds);
   const sourceIds = new Map<string, string>();
   for (const spec of sources) {
     for (const node of sourceNodes(config, spec)) {
@@ -253,10 +258,12 @@ function globalKey(config: ProjectConfig, target: Target, vars: Record<string, u
 }
 
 function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, sourceIds: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): void {
-  const deps = new Set<string>();
+  // An array, not a Set: a node has a handful of parents, and this runs for every node.
+  const deps: string[] = [];
+  const add = (id: string) => deps.includes(id) || deps.push(id);
   for (const ref of m.refs) {
     const target = byName.get(ref.name);
-    if (target && (target.resourceType === 'model' || target.resourceType === 'seed')) deps.add(target.uniqueId);
+    if (target && (target.resourceType === 'model' || target.resourceType === 'seed')) add(target.uniqueId);
     else {
       const names = [...byName.keys()];
       diagnostics.push(error(`ref "${ref.name}" does not match any model or seed${didYouMean(ref.name, names)}`, m.node.path, ref.line, ref.col));
@@ -264,12 +271,12 @@ function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, 
   }
   for (const s of m.sources) {
     const id = sourceIds.get(`${s.source}.${s.table}`);
-    if (id) deps.add(id);
+    if (id) add(id);
     else {
       diagnostics.push(error(`source "${s.source}.${s.table}" is not declared in any schema YAML${didYouMean(`${s.source}.${s.table}`, sourceIds.keys())}`, m.node.path, s.line, s.col));
     }
   }
-  m.node.dependsOn = [...deps].sort();
+  m.node.dependsOn = deps.sort();
 }
 
 /** The project's macros; `parse` gives a macro file's definitions, from the build cache when it can. */

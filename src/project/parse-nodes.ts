@@ -52,9 +52,16 @@ export function parseSqlFile(
     fileConfig,
   ]);
   const { refs, sources, volatile } = withMacroDependencies(analysis, macros);
-  const node = projectNode(project, kind, path, folders, name, config, spec?.description, targetSchema);
-  if (kind === 'test') node.testType = 'singular';
+  const node = sqlFileNode(kind, project, path, config, spec?.description, targetSchema);
   return { parsed: { node, program: parsed.program, refs, sources, volatile }, diagnostics };
+}
+
+/** The node of a model or singular test file, from the configuration and description its parse resolved. */
+export function sqlFileNode(kind: 'model' | 'test', project: ProjectConfig, path: string, config: NodeConfig, description: string | undefined, targetSchema: string): GraphNode {
+  const folders = foldersBelowRoot(path, kind === 'model' ? project.modelPaths : project.testPaths);
+  const node = projectNode(project, kind, path, folders, baseName(path), config, description, targetSchema);
+  if (kind === 'test') node.testType = 'singular';
+  return node;
 }
 
 function templateConfig(analysis: TemplateAnalysis, file: string, kind: 'model' | 'test', diagnostics: Diagnostic[]): PartialConfig {
