@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openWarehouse } from '../adapters/duckdb/open.js';
 import type { DuckDBWarehouse } from '../adapters/duckdb/warehouse.js';
 import { readCatalog, type Catalog, type CatalogRelation } from '../artifacts/catalog.js';
 import type { Target } from '../config/profiles.js';
@@ -24,6 +23,8 @@ export async function openCatalog(target: Target, display: string, manifest: Man
   if (target.path.startsWith(':memory:') || !existsSync(target.path)) return { warehouse: { state: 'missing', display }, connection: null, close: () => undefined };
   let warehouse: DuckDBWarehouse;
   try {
+    // DuckDB loads only when there is a warehouse to read.
+    const { openWarehouse } = await import('../adapters/duckdb/open.js');
     warehouse = await openWarehouse(target, display, 'read');
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
