@@ -1,5 +1,6 @@
 import type { RelationKind, Warehouse } from '../adapters/adapter.js';
-import { compiledFileFor, writeIfChanged } from '../artifacts/write.js';
+import { FileWriter } from '../artifacts/file-writer.js';
+import { compiledFileFor } from '../artifacts/write.js';
 import { compileNodes, SqlValidator, type CompiledNode } from '../compile/compile.js';
 import type { LoadedProject } from '../project/load.js';
 import { compileGenericTests } from '../data-tests/compile-tests.js';
@@ -20,7 +21,12 @@ export interface PreparedSql {
  * The warehouse is used only when needed (incremental models, SQL to parse): `compile` hands over
  * one that opens at its first request, so a compile that the cache answers never opens it.
  */
-export async function prepareSql(project: LoadedProject, ids: readonly string[], warehouse: () => Promise<Pick<Warehouse, 'relations' | 'parse'>>, opts: { fullRefresh: boolean; forExecution: boolean; targetDir: string; runStartedAt: string }): Promise<PreparedSql> {
+export async function prepareSql(
+  project: LoadedProject,
+  ids: readonly string[],
+  warehouse: () => Promise<Pick<Warehouse, 'relations' | 'parse'>>,
+  opts: { fullRefresh: boolean; forExecution: boolean; targetDir: string; runStartedAt: string; whileWriting?: (prepared: PreparedSql) => void },
+): Promise<PreparedSql> {
   const { fullRefresh, targetDir, runStartedAt } = opts;
   // What follows rewrites target/: the last compile's fingerprint no longer describes it.
   removeNoopRecord(targetDir);
@@ -42,12 +48,17 @@ export async function prepareSql(project: LoadedProject, ids: readonly string[],
   }
   diagnostics.push(...(await validator.finish()));
   if (diagnostics.length > 0) throw new UserError(diagnostics);
-  const dirs = new Map<string, 'created' | 'existing'>();
   // Unchanged nodes were written by the compile that cached them, unless target/compiled/ was deleted since.
   const rewriteAll = !existsSync(join(targetDir, 'compiled', project.config.name));
-  for (const c of compiled.values()) {
-    if (fresh.has(c.uniqueId) || rewriteAll) writeIfChanged(compiledFileFor(targetDir, project.config.name, project.nodes.get(c.uniqueId)!), c.sql + '\n', dirs);
+  const toWrite = rewriteAll ? [...compiled.values()] : [...fresh].map((id) => compiled.get(id)!);
+  const writer = new FileWriter(toWrite.length);
+  try {
+    for (const c of toWrite) writer.add(compiledFileFor(targetDir, project.config.name, project.nodes.get(c.uniqueId)!), c.sql + '\n');
+    if (changed) project.cache.write(targetDir);
+    const prepared = { compiled, existing, changed };
+    opts.whileWriting?.(prepared);
+    return prepared;
+  } finally {
+    await writer.close();
   }
-  if (changed) project.cache.write(targetDir);
-  return { compiled, existing, changed };
 }

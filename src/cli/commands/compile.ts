@@ -59,10 +59,17 @@ async function compileProject(project: LoadedProject, opts: CommonOptions, repor
   const generatedAt = new Date().toISOString();
   const targetDir = resolve(project.config.dir, project.config.targetPath);
   const selected = selectInOrder(project, opts, reporter, ['model', 'test']);
-  const { compiled, changed } = await prepareSql(project, selected, async () => checker, { fullRefresh: Boolean(opts.fullRefresh), forExecution: false, targetDir, runStartedAt: generatedAt });
-  if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
-    writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
-  }
+  const { compiled } = await prepareSql(project, selected, async () => checker, {
+    fullRefresh: Boolean(opts.fullRefresh),
+    forExecution: false,
+    targetDir,
+    runStartedAt: generatedAt,
+    whileWriting: ({ compiled, changed }) => {
+      if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
+        writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
+      }
+    },
+  });
   return {
     warehouse: selected.some((id) => project.nodes.get(id)!.config.materialized === 'incremental'),
     found: `Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`,
