@@ -54,6 +54,19 @@ describe.concurrent('docs generate', () => {
     }
   });
 
+  it('a dashboard chart whose query fails: its error at dashboard.yml:line, the page still written, exit 1', async () => {
+    const dir = project({
+      'models/a.sql': 'select 1 as x\n',
+      'dashboard.yml': 'title: T\ncharts:\n  - title: Broken\n    kind: table\n    sql: select nope from {{ref "a"}}\n',
+    });
+    expect((await runCli(['run'], dir)).code).toBe(0);
+    const r = await runCli(['docs', 'generate'], dir);
+    expect(r.stderr).toBe('dashboard.yml:5: error: chart "Broken": the query failed: Binder Error: Referenced column "nope" not found in FROM clause! Candidate bindings: "x" — fix its sql in dashboard.yml\n');
+    expect(r.stdout).toMatch(/, a dashboard of 1 chart to target\/docs\/dashboard\.html, in /);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(dir, 'target/docs/dashboard.html'))).toBe(true);
+  });
+
   it('a project that does not compile: its errors, exit 2, no site', async () => {
     const dir = project({ 'models/a.sql': 'select * from {{ref "missing_model"}}\n' });
     const r = await runCli(['docs', 'generate'], dir);

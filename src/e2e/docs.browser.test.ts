@@ -1,6 +1,6 @@
 /** `docs generate` and `docs serve` in real Chromium: from file:// and over HTTP, search, lineage clicks, status colours; the CLI's error cases. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -8,10 +8,9 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_PROJECT } from '../docs/test-support/docs-project.js';
-import { hasChromium, launchChromium, watchedPage } from '../test-support/browser.js';
+import { hasChromium, launchChromium, screenshotPath, watchedPage } from '../test-support/browser.js';
 import { CLI, runCli, tempFolders } from '../test-support/project.js';
 
-const SCREENSHOTS = resolve(CLI, '../../../docs/screenshots');
 const DASHBOARD = 'title: Customers\ncharts:\n  - title: Customers\n    kind: table\n    sql: select name from {{ref "customers"}} order by name\n';
 const { project } = tempFolders();
 
@@ -106,7 +105,7 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
     expect(await page.locator('table.columns tbody tr').allInnerTexts()).toEqual(['1\tid\tINTEGER\t\t', '2\tname\tVARCHAR\t\t', '3\torders\tBIGINT\t\t', '4\tregion\tVARCHAR\t\t', '5\tcountry\tVARCHAR\t\t']);
     expect(await page.locator('pre.code').first().textContent()).toContain('from "main"."customers" c');
     await page.setViewportSize({ width: 1280, height: 1300 });
-    await page.screenshot({ path: join(mkdirs(SCREENSHOTS), 'docs-model.png') });
+    await page.screenshot({ path: screenshotPath('docs-model.png') });
 
     await page.locator('#lineage g.node[data-id="model.test_project.customers"]').click();
     await page.waitForFunction(() => decodeURIComponent(location.hash) === '#!/model/model.test_project.customers');
@@ -143,7 +142,7 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
     expect(await rectFill(page, 'test.test_project.not_null_lonely_id')).toBe('rgb(254, 215, 215)');
     await page.uncheck('#show-tests');
     await expect.poll(() => page.locator('#lineage g.node').count()).toBe(10);
-    await page.screenshot({ path: join(mkdirs(SCREENSHOTS), 'docs-lineage.png') });
+    await page.screenshot({ path: screenshotPath('docs-lineage.png') });
     expect(problems).toEqual([]);
   });
 
@@ -195,8 +194,3 @@ describe('docs serve errors', () => {
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'error: --port must be a whole number from 0 to 65535 (got "80x") — 0 picks a free port\n' });
   });
 });
-
-function mkdirs(path: string): string {
-  mkdirSync(path, { recursive: true });
-  return path;
-}

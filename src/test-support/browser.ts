@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium; tests never download a browser of their own. */
@@ -30,4 +32,16 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
   return { page, problems };
+}
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Where a browser suite saves its screenshot: target/screenshots/ on every run, so a test run leaves the
+ * tree clean; docs/screenshots/ (the README's pictures) under `npm run screenshots`.
+ */
+export function screenshotPath(name: string): string {
+  const dir = process.env.MODELRUN_UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs', 'screenshots') : join(REPO, 'target', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

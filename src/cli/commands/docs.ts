@@ -12,7 +12,7 @@ import { writeIndexData, writeSite } from '../../docs/write-site.js';
 import { writeDashboard } from '../../docs/dashboard/index.js';
 import { DASHBOARD_FILE } from '../../docs/dashboard/spec.js';
 import { loadFromSettings, loadSettings, type SettingsResult } from '../../project/load.js';
-import { error, UserError, warning } from '../../util/diagnostics.js';
+import { error, hasErrors, UserError, warning, type Diagnostic } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
 import { plural } from '../pipeline.js';
 import type { Reporter } from '../reporter.js';
@@ -42,18 +42,20 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dashboardPart = dashboard.written ? `, a dashboard of ${plural(dashboard.charts, 'chart')} to ${displayPath(projectDir, join(outDir, 'dashboard.html'))},` : '';
     reporter.info(`Docs for ${countNodes(data.index.nodes)} written to ${displayPath(projectDir, join(outDir, 'index.html'))}${dashboardPart} in ${seconds}s`);
-    return 0;
+    // The page is written even so (a failed chart shows its error), but a scheduled job must notice.
+    return hasErrors(dashboard.diagnostics) ? 1 : 0;
   } finally {
     opened.close();
   }
 }
 
 /** The dashboard needs the loaded project, which a large project takes a while to load: only when it declares one. */
-async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, targetDir: string, reporter: Reporter): Promise<{ written: boolean; charts: number }> {
-  if (!loaded.settings || !existsSync(join(loaded.settings.config.dir, DASHBOARD_FILE))) return { written: false, charts: 0 };
+async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, targetDir: string, reporter: Reporter): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
+  const none = { written: false, charts: 0, diagnostics: [] };
+  if (!loaded.settings || !existsSync(join(loaded.settings.config.dir, DASHBOARD_FILE))) return none;
   // compile has just loaded this project and reported its diagnostics.
   const { project } = loadFromSettings(loaded);
-  if (!project) return { written: false, charts: 0 };
+  if (!project) return none;
   const result = await writeDashboard({ project, connection, outDir, targetDir });
   result.diagnostics.forEach((d) => reporter.diagnostic(d));
   return result;
