@@ -1,18 +1,9 @@
-{{config materialized="incremental" unique_key="time_key"}}
-{{!-- Hour grain, UTC, covering every hour from the first event to the last. Incremental runs widen the
-      table's own range by the events of the lookback window; the range is a few hundred hours, so it is
-      rebuilt whole. --}}
+{{!-- Hour grain, UTC, covering every hour from the first event to the last. The range comes from
+      fact_analytics (the deduplicated events), whose min and max DuckDB answers from its statistics:
+      the few hundred hours are rebuilt whole on every run. --}}
 with bounds as (
   select date_trunc('hour', min(created_at)) as first_hour, date_trunc('hour', max(created_at)) as last_hour
-{{#if is_incremental}}
-  from (
-    select timestamp_hour as created_at from {{this}}
-    union all
-    select created_at from ({{staged_analytics_events where=(since_lookback "created_at" "timestamp_hour")}})
-  )
-{{else}}
-  from {{ref "stg_analytics_events"}}
-{{/if}}
+  from {{ref "fact_analytics"}}
 ),
 hours as (
   select unnest(generate_series(first_hour, last_hour, interval 1 hour)) as timestamp_hour
