@@ -53,7 +53,7 @@ function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNo
     name: node.name,
     package_name: node.packageName,
     original_file_path: node.path,
-    path: node.path.split('/').slice(1).join('/'),
+    path: node.path.includes('/') ? node.path.slice(node.path.indexOf('/') + 1) : '',
     fqn: node.fqn,
     schema: node.schema,
     alias: node.identifier,

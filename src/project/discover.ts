@@ -68,15 +68,26 @@ function linkKind(absPath: string, linked: Set<string>): 'folder' | 'file' | und
   }
 }
 
+/** Runs for every node; the roots are few, so their trimmed forms are kept. */
+const trimmed = new Map<string, string>();
+
 function trimSlash(p: string): string {
-  return p.replace(/^\.\//, '').replace(/\/+$/, '');
+  return trimmed.get(p) ?? trimmed.set(p, p.replace(/^\.\//, '').replace(/\/+$/, '')).get(p)!;
 }
 
 /** Folders between the resource root and the file, e.g. models/staging/a/x.sql → ['staging', 'a']. */
 export function foldersBelowRoot(path: string, roots: readonly string[]): string[] {
-  const root = roots.map(trimSlash).find((r) => path.startsWith(r + '/'));
-  const rest = root ? path.slice(root.length + 1) : path;
-  return rest.split('/').slice(0, -1);
+  let rest = path;
+  for (const r of roots) {
+    const root = trimSlash(r);
+    if (path.length > root.length && path[root.length] === '/' && path.startsWith(root)) {
+      rest = path.slice(root.length + 1);
+      break;
+    }
+  }
+  const folders = rest.split('/');
+  folders.pop();
+  return folders;
 }
 
 export function baseName(path: string): string {

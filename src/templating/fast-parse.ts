@@ -62,14 +62,14 @@ function parseMustache(text: string, open: number, close: number, pos: Pos): hbs
     // A value must be followed by space or the closing braces.
     if (end < close && !SPACE.test(text[end]!)) return undefined;
   }
-  const [head, ...rest] = tokens;
+  const head = tokens[0];
   if (!head || head.kind !== 'expr' || (head.value as Expression).type !== 'PathExpression') return undefined;
   const params: Expression[] = [];
   const pairs: hbs.AST.HashPair[] = [];
-  for (let k = 0; k < rest.length; k++) {
-    const t = rest[k]!;
+  for (let k = 1; k < tokens.length; k++) {
+    const t = tokens[k]!;
     if (t.kind === 'key') {
-      const value = rest[k + 1];
+      const value = tokens[k + 1];
       if (!value || value.kind !== 'expr' || value.start !== t.end) return undefined;
       pairs.push({ type: 'HashPair', key: t.value as string, value: value.value as Expression, loc: { start: pos(t.start), end: pos(value.end) } } as unknown as hbs.AST.HashPair);
       k++;
@@ -78,25 +78,13 @@ function parseMustache(text: string, open: number, close: number, pos: Pos): hbs
       params.push(t.value as Expression);
     }
   }
-  const node: Record<string, unknown> = {
-    type: 'MustacheStatement',
-    path: head.value,
-    params,
-    escaped: true,
-    strip: { open: false, close: false },
-    loc: { start: pos(open), end: pos(close + 2) },
-  };
-  if (pairs.length > 0) {
-    const last = rest[rest.length - 1]!;
-    node.hash = { type: 'Hash', pairs, loc: { start: pairs[0]!.loc.start, end: pos(last.end) } };
-  }
-  // Handlebars lists keys in this order; keeping it makes the two ASTs compare equal.
-  return reorder(node, pairs.length > 0) as unknown as hbs.AST.MustacheStatement;
-}
-
-function reorder(node: Record<string, unknown>, withHash: boolean): Record<string, unknown> {
-  const { type, path, params, hash, escaped, strip, loc } = node;
-  return withHash ? { type, path, params, hash, escaped, strip, loc } : { type, path, params, escaped, strip, loc };
+  const path = head.value;
+  const strip = { open: false, close: false };
+  const loc = { start: pos(open), end: pos(close + 2) };
+  // Keys in Handlebars' order, which makes the two ASTs compare equal.
+  if (pairs.length === 0) return { type: 'MustacheStatement', path, params, escaped: true, strip, loc } as unknown as hbs.AST.MustacheStatement;
+  const hash = { type: 'Hash', pairs, loc: { start: pairs[0]!.loc.start, end: pos(tokens[tokens.length - 1]!.end) } };
+  return { type: 'MustacheStatement', path, params, hash, escaped: true, strip, loc } as unknown as hbs.AST.MustacheStatement;
 }
 
 function expression(m: RegExpExecArray, loc: hbs.AST.SourceLocation): Expression {
