@@ -1,14 +1,25 @@
 {{!-- Every tool in the catalog, every tool seen in the data but missing from it (category
       Uncategorized), and one row for events with no tool (site pages), so every fact row joins.
-      The events' tools are read from fact_analytics, the deduplicated events, in one cheap scan. --}}
+      The events' tools come from fact_analytics (the deduplicated events) in one scan. A job's tool
+      matters only when neither the catalog nor an event has it: only jobs with such a tool in some
+      version go through the staging query, so the million others are never deduplicated. --}}
 with catalog as (
   select tool_slug, display_name, category, icon, is_active
   from {{ref "tool_catalog"}}
 ),
-seen as (
+event_tools as (
   select distinct tool_slug from {{ref "fact_analytics"}}
+),
+jobs_with_new_tools as (
+  select j.id
+  from {{source "supabase" "processing_jobs"}} j
+  where not exists (select 1 from catalog c where c.tool_slug = j.tool_slug)
+    and not exists (select 1 from event_tools e where e.tool_slug is not distinct from j.tool_slug)
+),
+seen as (
+  select tool_slug from event_tools
   union
-  select distinct tool_slug from {{ref "stg_processing_jobs"}}
+  select tool_slug from ({{staged_processing_jobs where="id in (select id from jobs_with_new_tools)"}})
 ),
 unlisted as (
   select
