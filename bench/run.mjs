@@ -3,13 +3,16 @@
 // Generates projects under os.tmpdir(), times the compiled CLI (dist/cli/main.js) as child
 // processes and prints one markdown table: metric, target (budget), median, runs, verdict.
 // Progress goes to stderr; the machine line and the table go to stdout.
-// Options: --keep (keep the generated projects), --quick (fewer models, for trying the script).
+// Options: --keep (keep the generated projects), --quick (fewer models, for trying the script),
+// --cli <dir> (time the build in <dir>/dist instead, e.g. a copy of an earlier dist/ kept to compare with).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPILE_PROJECT, RUN_PROJECT, editModel, generateProject, tempDir } from './generate.mjs';
-import { ChildFailure, CLI, REPO_ROOT, fmtMs, load1, machine, median, markdownTable, runsFor, sample, snapshotCli, timeCli, timeNode, useCli } from './timing.mjs';
+import { ChildFailure, CLI, REPO_ROOT, currentCli, fmtMs, load1, machine, median, markdownTable, runsFor, sample, snapshotCli, timeCli, timeNode, useCli } from './timing.mjs';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const OTHER_CLI = args.has('--cli') ? argv[argv.indexOf('--cli') + 1] : undefined;
 const KEEP = args.has('--keep');
 const QUICK = args.has('--quick');
 const COMPILE_MODELS = QUICK ? 1_000 : 10_000;
@@ -88,8 +91,8 @@ const loadBefore = load1();
 let failed = false;
 try {
   // Measure a copy of dist/, so that a rebuild during the bench cannot mix two versions.
-  useCli(snapshotCli(join(root, 'cli')));
-  log(`timing a snapshot of ${CLI} (load average ${loadBefore})`);
+  useCli(OTHER_CLI ? join(OTHER_CLI, 'dist', 'cli', 'main.js') : snapshotCli(join(root, 'cli')));
+  log(`timing ${OTHER_CLI ? currentCli() : `a snapshot of ${CLI}`} (load average ${loadBefore})`);
 
   // 3. --version
   {
@@ -209,6 +212,7 @@ try {
 if (!failed) {
   const out = [
     `Machine: ${machine()}`,
+    `CLI: ${OTHER_CLI ? currentCli() : CLI}`,
     `Load average (1 min) before / after: ${loadBefore} / ${load1()} — figures are only comparable on an otherwise idle machine.`,
     `Bench wall time: ${((performance.now() - started) / 1000).toFixed(0)} s${QUICK ? ' (--quick: smaller projects than the budgets assume)' : ''}; each figure is the median of the runs shown, after one discarded warm-up run.`,
     '',
