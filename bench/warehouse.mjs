@@ -4,6 +4,7 @@
 // generates the raw Supabase tables straight into a DuckDB file with SQL (no HTTP), then measures:
 //   - full build `modelrun build --no-extract --full-refresh` (wall time, peak RSS via /usr/bin/time -f %M)
 //   - incremental `modelrun build --no-extract` after 1% new events (and their sessions and jobs)
+//   - the same incremental build without data tests, for the split between models and tests
 //   - the same statements (target/run/**.sql, in parent_map order with ephemerals expanded) run straight through
 //     @duckdb/node-api in one child process on a copy of the same starting DB (models+seeds only,
 //     and models+seeds+data tests), against modelrun with and without its data tests
@@ -542,32 +543,41 @@ try {
   rows.push([`direct @duckdb/node-api: models + seeds + ${stmts.testCount} data-test queries`, '—', sec(dtMed), runsCell(directWithTests), '—']);
   rows.push(['modelrun ÷ direct, with data tests', '≤ 1.10×', `${(fullMed / dtMed).toFixed(2)}×${fullFailed ? ' (modelrun run failed early)' : ''}`, '1', fullFailed ? 'n/a' : verdict(fullMed / dtMed, 1.1)]);
 
-  // --- incremental build after 1% new events
-  const incMs = [];
+  // --- incremental build after 1% new events: the scheduled command, then the same without data tests (the split)
   const incRuns = FORCED_RUNS > 0 ? FORCED_RUNS : remaining() > ntMed * 0.7 * 3 + 30_000 ? 3 : 1;
-  let incSlowest = [];
-  for (let i = 1; i <= incRuns; i++) {
-    copyDb(builtDb, whDb);
-    rmSync(join(projectDir, 'target'), { recursive: true, force: true });
-    cpSync(targetAfterFull, join(projectDir, 'target'), { recursive: true });
-    await applyIncrement(whDb, incDb);
-    log(`incremental build #${i} (+${Number(inc.events).toLocaleString()} events) ...`);
-    try {
-      const ir = timedNode(cliArgs([]), { cwd: projectDir, env: env(nowInc), label: `incremental build #${i}` });
-      incMs.push(ir.ms);
-      log(`incremental build #${i}: ${sec(ir.ms)}, peak RSS ${ir.rssMb?.toFixed(0)} MB`);
-      incSlowest = slowest(projectDir);
-    } catch (e) {
-      log(`incremental build #${i} FAILED: ${e.message}\n${e.stdout?.slice(-3000)}`);
-      notes.push(`incremental build failed (${e.message})`);
-      exitCode = 1;
-      incMs.push(e.ms);
+  const incremental = async (extra, label) => {
+    const ms = [];
+    let nodes = [];
+    for (let i = 1; i <= incRuns; i++) {
+      copyDb(builtDb, whDb);
+      rmSync(join(projectDir, 'target'), { recursive: true, force: true });
+      cpSync(targetAfterFull, join(projectDir, 'target'), { recursive: true });
+      await applyIncrement(whDb, incDb);
+      log(`${label} #${i} (+${Number(inc.events).toLocaleString()} events) ...`);
+      try {
+        const ir = timedNode(cliArgs(extra), { cwd: projectDir, env: env(nowInc), label: `${label} #${i}` });
+        ms.push(ir.ms);
+        log(`${label} #${i}: ${sec(ir.ms)}, peak RSS ${ir.rssMb?.toFixed(0)} MB`);
+        nodes = slowest(projectDir);
+      } catch (e) {
+        log(`${label} #${i} FAILED: ${e.message}\n${e.stdout?.slice(-3000)}`);
+        notes.push(`${label} failed (${e.message})`);
+        exitCode = 1;
+        ms.push(e.ms);
+      }
     }
-  }
+    return { ms, nodes };
+  };
+  const { ms: incMs, nodes: incSlowest } = await incremental([], 'incremental build');
+  const { ms: incModelsMs } = await incremental(['--exclude', 'resource_type:test'], 'incremental build without data tests');
   const incMed = median(incMs);
-  rows.push([`incremental build after +1% events (+${Number(inc.events).toLocaleString()} events, ${Number(inc.sessions).toLocaleString()} sessions), \`build --no-extract\``, '—', sec(incMed), `${incMs.length} (median)`, '—']);
+  const incModelsMed = median(incModelsMs);
+  rows.push([`incremental build after +1% events (+${Number(inc.events).toLocaleString()} events, ${Number(inc.sessions).toLocaleString()} sessions), \`build --no-extract\``, '—', sec(incMed), runsCell(incMs), '—']);
   const fullRef = fullFailed ? ntMed : fullMed;
   rows.push([`incremental ÷ full build${fullFailed ? ' (÷ the full build without tests, since the one with tests failed)' : ''}`, '≤ 10%', `${((incMed / fullRef) * 100).toFixed(1)}%`, `${incMs.length}`, verdict(incMed / fullRef, 0.1)]);
+  rows.push(['split: the same incremental build without data tests (models, seeds, freshness)', '—', sec(incModelsMed), runsCell(incModelsMs), '—']);
+  rows.push(['split: incremental without data tests ÷ full build without data tests', '—', `${((incModelsMed / ntMed) * 100).toFixed(1)}%`, `${incModelsMs.length}`, '—']);
+  rows.push([`split: the ${stmts.testCount} data tests' part of the incremental build (difference of medians)`, '—', sec(incMed - incModelsMed), '—', '—']);
   log(`incremental slowest nodes: ${incSlowest.join(', ')}`);
 
   // --- BI queries on the built (full) warehouse
