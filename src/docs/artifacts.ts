@@ -39,34 +39,43 @@ export interface Manifest {
   child_map: Record<string, string[]>;
 }
 
+/** One result of run_results.json, as readRunArtifacts normalises it. */
 export interface RunResult {
   unique_id: string;
   status: string;
-  timing: { name: string; started_at: string; completed_at: string }[];
-  execution_time: number;
+  /** The execute step's timing. */
+  startedAt: string | null;
+  completedAt: string | null;
+  execution_time: number | null;
   message: string | null;
   failures: number | null;
-  adapter_response: { rows_affected?: number };
-  phase?: string;
+  rows_affected: number | null;
+  /** modelrun's phase of the run: a source's `extract` or `freshness` is not the status of its node. */
+  phase: string | null;
+  /** Where a failing test is declared. */
+  file: string | null;
+  line: number | null;
 }
 
 export interface RunResults {
-  metadata: { generated_at: string };
+  metadata: { generated_at: string | null };
   results: RunResult[];
 }
 
+/** One result of sources.json, as readRunArtifacts normalises it; limits read `1 day`. */
 export interface FreshnessResult {
   unique_id: string;
   status: string;
   max_loaded_at: string | null;
-  snapshotted_at: string;
+  snapshotted_at: string | null;
   max_loaded_at_time_ago_in_s: number | null;
-  criteria: { warn_after: { count: number | null; period: string | null }; error_after: { count: number | null; period: string | null } };
-  message?: string | null;
+  warn_after: string | null;
+  error_after: string | null;
+  message: string | null;
 }
 
 export interface SourcesJson {
-  metadata: { generated_at: string };
+  metadata: { generated_at: string | null };
   results: FreshnessResult[];
 }
 
@@ -77,25 +86,15 @@ export interface DocsArtifacts {
   catalog?: Catalog;
 }
 
-/** manifest.json must be there (compile just wrote it); run_results.json and sources.json exist only after a run. */
-export function readArtifacts(targetDir: string, displayTarget: string): Omit<DocsArtifacts, 'catalog'> {
-  return {
-    manifest: readJson<Manifest>(join(targetDir, 'manifest.json'), `${displayTarget}/manifest.json`) ?? missing(`${displayTarget}/manifest.json`),
-    runResults: readJson<RunResults>(join(targetDir, 'run_results.json'), `${displayTarget}/run_results.json`),
-    sources: readJson<SourcesJson>(join(targetDir, 'sources.json'), `${displayTarget}/sources.json`),
-  };
-}
-
-function readJson<T>(file: string, display: string): T | undefined {
-  if (!existsSync(file)) return undefined;
+/** manifest.json must be there: compile has just written it, so an unreadable one is an error. */
+export function readManifest(targetDir: string, displayTarget: string): Manifest {
+  const display = `${displayTarget}/manifest.json`;
+  const file = join(targetDir, 'manifest.json');
+  if (!existsSync(file)) throw new UserError([error('missing — run `modelrun compile` first', display)]);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new UserError([error(`cannot read ${display}: ${why} — delete it and run the command that writes it again`, display)]);
+    throw new UserError([error(`cannot be read: ${why} — delete it and run \`modelrun compile\` again`, display)]);
   }
-}
-
-function missing(display: string): never {
-  throw new UserError([error(`${display} is missing — run \`modelrun compile\` first`, display)]);
 }

@@ -84,16 +84,27 @@ describe('site data from the manifest', () => {
     expect(note({ state: 'read', display: 'warehouse.duckdb' }, 'ephemeral_regions')).toBe('Ephemeral: inlined into the models that use it, never built in the warehouse.');
   });
 
+  it('ignores results of nodes the project no longer has, and gives a test no materialization badge', () => {
+    const gone = { unique_id: 'model.test_project.renamed_since', status: 'error', startedAt: null, completedAt: null, execution_time: null, message: null, failures: null, rows_affected: null, phase: null, file: null, line: null };
+    const data = site(manifest, { runResults: { metadata: { generated_at: null }, results: [gone] } });
+    expect(data.index.nodes.map((n) => n.id).sort()).toEqual([...ids].sort());
+    expect(data.index.nodes.filter((n) => n.status !== null)).toEqual([]);
+    expect(data.index.nodes.filter((n) => n.type === 'test').map((n) => n.materialized)).toEqual([null, null, null]);
+  });
+
   it('takes statuses and timings from run_results.json and freshness from sources.json', () => {
-    const result = (id: string, status: string, phase?: string) => ({
+    const result = (id: string, status: string, phase: string | null = null) => ({
       unique_id: id,
       status,
-      timing: [{ name: 'execute', started_at: '2026-01-01T10:00:00Z', completed_at: '2026-01-01T10:00:02Z' }],
+      startedAt: '2026-01-01T10:00:00Z',
+      completedAt: '2026-01-01T10:00:02Z',
       execution_time: 2,
       message: status,
       failures: status === 'fail' ? 3 : null,
-      adapter_response: { rows_affected: 5 },
+      rows_affected: 5,
       phase,
+      file: null,
+      line: null,
     });
     const test = Object.keys(manifest.nodes).find((id) => id.startsWith('test.'))!;
     const runResults: RunResults = {
@@ -102,7 +113,7 @@ describe('site data from the manifest', () => {
     };
     const sources: SourcesJson = {
       metadata: { generated_at: '2026-01-01T10:00:03Z' },
-      results: [{ unique_id: 'source.test_project.shop.orders', status: 'warn', max_loaded_at: '2026-01-01T00:00:00Z', snapshotted_at: '2026-01-01T10:00:00Z', max_loaded_at_time_ago_in_s: 36000, criteria: { warn_after: { count: 1, period: 'day' }, error_after: { count: null, period: null } } }],
+      results: [{ unique_id: 'source.test_project.shop.orders', status: 'warn', max_loaded_at: '2026-01-01T00:00:00Z', snapshotted_at: '2026-01-01T10:00:00Z', max_loaded_at_time_ago_in_s: 36000, warn_after: '1 day', error_after: null, message: null }],
     };
     const data = site(manifest, { runResults, sources });
     const at = (id: string) => data.index.nodes.findIndex((n) => n.id === id);

@@ -46,7 +46,7 @@ export interface RunInfo {
   status: string;
   startedAt: string | null;
   completedAt: string | null;
-  executionTime: number;
+  executionTime: number | null;
   message: string | null;
   failures: number | null;
   rowsAffected: number | null;
@@ -55,7 +55,7 @@ export interface RunInfo {
 export interface FreshnessInfo {
   status: string;
   maxLoadedAt: string | null;
-  snapshottedAt: string;
+  snapshottedAt: string | null;
   ageSeconds: number | null;
   warnAfter: string | null;
   errorAfter: string | null;
@@ -104,7 +104,8 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
       path: n.original_file_path,
       group: n.fqn.slice(1, -1).join('/'),
       tags: n.tags,
-      materialized: n.resource_type === 'source' ? null : (n.config.materialized ?? null),
+      // A test's `test` materialization says nothing its type badge does not.
+      materialized: n.resource_type === 'source' || n.resource_type === 'test' ? null : (n.config.materialized ?? null),
       status,
       statusClass: status === null ? null : statusClass(status, n.resource_type === 'source'),
       parents: (manifest.parent_map[n.unique_id] ?? []).map((p) => position.get(p)).filter((p): p is number => p !== undefined),
@@ -182,27 +183,17 @@ function columnsNote(n: ManifestNode, entry: CatalogEntry | undefined, warehouse
 }
 
 function runInfo(r: RunResult): RunInfo {
-  const t = r.timing[0];
-  return {
-    status: r.status,
-    startedAt: t?.started_at ?? null,
-    completedAt: t?.completed_at ?? null,
-    executionTime: r.execution_time,
-    message: r.message,
-    failures: r.failures,
-    rowsAffected: r.adapter_response.rows_affected ?? null,
-  };
+  return { status: r.status, startedAt: r.startedAt, completedAt: r.completedAt, executionTime: r.execution_time, message: r.message, failures: r.failures, rowsAffected: r.rows_affected };
 }
 
 function freshnessInfo(r: FreshnessResult): FreshnessInfo {
-  const limit = (l: { count: number | null; period: string | null }) => (l.count === null || l.period === null ? null : `${l.count} ${l.period}${l.count === 1 ? '' : 's'}`);
   return {
     status: r.status,
     maxLoadedAt: r.max_loaded_at,
     snapshottedAt: r.snapshotted_at,
     ageSeconds: r.max_loaded_at_time_ago_in_s,
-    warnAfter: limit(r.criteria.warn_after),
-    errorAfter: limit(r.criteria.error_after),
-    message: r.message ?? null,
+    warnAfter: r.warn_after,
+    errorAfter: r.error_after,
+    message: r.message,
   };
 }

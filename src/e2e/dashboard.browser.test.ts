@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDashboard } from '../docs/dashboard/index.js';
 import { runQuery } from '../docs/dashboard/run-query.js';
+import { readRunArtifacts } from '../docs/run-artifacts.js';
 import { loadFullProject } from '../project/load.js';
 import { hasChromium, launchChromium, screenshotPath, watchedPage, type WatchedPage } from '../test-support/browser.js';
 import { runCli, type CliResult } from '../test-support/project.js';
@@ -118,7 +119,7 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     const connection = await instance.connect();
     try {
       writeFileSync(join(dir, 'dashboard.yml'), BROKEN_DASHBOARD);
-      brokenGenerated = await writeDashboard({ project: project!, connection, outDir: join(dir, 'target', 'broken'), targetDir: join(dir, 'target') });
+      brokenGenerated = await writeDashboard({ project: project!, connection, outDir: join(dir, 'target', 'broken'), run: readRunArtifacts(join(dir, 'target'), 'target').artifacts });
       expected.categories = await rows(connection, sampleQuery('SaaS tool performance analysis'));
       expected.daily = await rows(connection, `select date, sum(initiated_sessions) as uploads, sum(active_processing) as processing, sum(completed_transactions) as downloads,
         round(sum(completed_transactions) * 100.0 / sum(initiated_sessions), 2) as conversion_rate

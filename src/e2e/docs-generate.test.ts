@@ -67,6 +67,18 @@ describe.concurrent('docs generate', () => {
     expect(existsSync(join(dir, 'target/docs/dashboard.html'))).toBe(true);
   });
 
+  it('a corrupt run_results.json and a foreign sources.json: one warning each, the site without them, exit 0', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as x\n', 'target/run_results.json': '{"results": [', 'target/sources.json': '[]' });
+    const r = await runCli(['docs', 'generate'], dir);
+    expect(r.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^target\/run_results\.json: warning: not valid JSON \(.+\) — the docs leave it out; run `modelrun build` to write it again$/),
+      'target/sources.json: warning: not a modelrun artifact (no results list) — the docs leave it out; run `modelrun build` to write it again',
+      '',
+    ]);
+    expect(r.code).toBe(0);
+    expect(readIndex(dir)).toMatchObject({ runGeneratedAt: null, freshnessGeneratedAt: null, nodes: [{ id: 'model.test_project.a', status: null }] });
+  });
+
   it('a project that does not compile: its errors, exit 2, no site', async () => {
     const dir = project({ 'models/a.sql': 'select * from {{ref "missing_model"}}\n' });
     const r = await runCli(['docs', 'generate'], dir);

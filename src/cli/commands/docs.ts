@@ -4,7 +4,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { writeCatalog } from '../../artifacts/catalog.js';
 import { loadProject } from '../../config/project.js';
 import { displayPath } from '../../config/profiles.js';
-import { readArtifacts } from '../../docs/artifacts.js';
+import { readManifest } from '../../docs/artifacts.js';
+import { readRunArtifacts, type RunArtifacts } from '../../docs/run-artifacts.js';
 import { startDocsServer } from '../../docs/serve.js';
 import { buildSiteData, type SiteNode } from '../../docs/site-data.js';
 import { openCatalog } from '../../docs/warehouse-catalog.js';
@@ -30,14 +31,17 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
   const targetDir = resolve(projectDir, settings.config.targetPath);
   const outDir = join(targetDir, 'docs');
   const generatedAt = new Date().toISOString();
-  const artifacts = readArtifacts(targetDir, displayPath(projectDir, targetDir));
-  const opened = await openCatalog(settings.target, displayPath(projectDir, settings.target.path), artifacts.manifest, generatedAt);
+  const displayTarget = displayPath(projectDir, targetDir);
+  const manifest = readManifest(targetDir, displayTarget);
+  const run = readRunArtifacts(targetDir, displayTarget);
+  run.diagnostics.forEach((d) => reporter.diagnostic(d));
+  const opened = await openCatalog(settings.target, displayPath(projectDir, settings.target.path), manifest, generatedAt);
   if (opened.warehouse.state === 'unavailable') reporter.diagnostic(warning(`the docs show only the columns declared in YAML: ${opened.warehouse.reason}`));
   try {
     if (opened.catalog) writeCatalog(targetDir, opened.catalog);
-    const data = buildSiteData({ ...artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: false, generatedAt });
+    const data = buildSiteData({ manifest, ...run.artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: false, generatedAt });
     writeSite(outDir, data);
-    const dashboard = await writeProjectDashboard(loaded, opened.connection, outDir, targetDir, reporter);
+    const dashboard = await writeProjectDashboard(loaded, opened.connection, outDir, run.artifacts, reporter);
     if (dashboard.written) writeIndexData(outDir, { ...data.index, dashboard: true });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const dashboardPart = dashboard.written ? `, a dashboard of ${plural(dashboard.charts, 'chart')} to ${displayPath(projectDir, join(outDir, 'dashboard.html'))},` : '';
@@ -50,13 +54,13 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
 }
 
 /** The dashboard needs the loaded project, which a large project takes a while to load: only when it declares one. */
-async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, targetDir: string, reporter: Reporter): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
+async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, run: RunArtifacts, reporter: Reporter): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
   const none = { written: false, charts: 0, diagnostics: [] };
   if (!loaded.settings || !existsSync(join(loaded.settings.config.dir, DASHBOARD_FILE))) return none;
   // compile has just loaded this project and reported its diagnostics.
   const { project } = loadFromSettings(loaded);
   if (!project) return none;
-  const result = await writeDashboard({ project, connection, outDir, targetDir });
+  const result = await writeDashboard({ project, connection, outDir, run });
   result.diagnostics.forEach((d) => reporter.diagnostic(d));
   return result;
 }

@@ -58,7 +58,7 @@
   function href(i) { return '#!/' + nodes[i].type + '/' + encodeURIComponent(nodes[i].id); }
   function nodeLink(i) {
     var n = nodes[i];
-    return el('a', { href: href(i), class: 'node-link', 'data-id': n.id, title: n.id }, [el('span', { class: 'type-dot t-' + n.type }), n.label]);
+    return el('a', { href: href(i), class: 'node-link', 'data-id': n.id, title: n.id }, [el('span', { class: 'type-dot t-' + n.type }), el('span', { class: 'label', text: n.label })]);
   }
   function badge(text, cls) { return el('span', { class: 'badge ' + cls, text: text }); }
   function statusBadge(n) { return n.status ? badge(n.status, 's-' + n.statusClass) : badge('not run', 's-none'); }
@@ -93,10 +93,16 @@
       frag.appendChild(el('li', {}, [nodeLink(i), search.value ? el('div', { class: 'path', text: nodes[i].path }) : null]));
     });
     list.appendChild(frag);
+    markCurrent();
     var shown = Math.min(found.length, LIST_LIMIT);
     count.textContent = search.value
       ? found.length.toLocaleString('en-US') + (found.length === 1 ? ' match' : ' matches') + (found.length > shown ? ' — first ' + shown + ' shown' : '')
       : (found.length > shown ? 'first ' + shown + ' of ' + plural(found.length, 'node') + ' — type to search' : plural(found.length, 'node'));
+  }
+  // The sidebar marks the open node, when the list shows it.
+  var currentId = null;
+  function markCurrent() {
+    Array.prototype.forEach.call(list.querySelectorAll('a'), function (a) { a.classList.toggle('current', a.getAttribute('data-id') === currentId); });
   }
   search.addEventListener('input', renderList);
   search.addEventListener('keydown', function (ev) {
@@ -238,6 +244,10 @@
       var clustered = members.length > WHOLE_LIMIT;
       holder.textContent = '';
       holder.appendChild(lineageControls(false, redraw, function () { return view; }));
+      if (members.length === 0) {
+        holder.appendChild(el('p', { class: 'note', id: 'lineage-empty', text: 'Nothing to draw: the project has no ' + (state.showTests ? 'nodes' : 'models, seeds or sources') + ' yet.' }));
+        return;
+      }
       if (clustered) holder.appendChild(el('p', { class: 'note', text: plural(members.length, 'node') + ' are too many to draw one by one: each box is a folder. Click one to list its nodes, or open a node for its own lineage.' }));
       var box = el('div', { class: 'lineage tall', id: 'lineage' });
       holder.appendChild(box);
@@ -311,7 +321,7 @@
       ['status', r.status],
       ['started', fmtTime(r.startedAt)],
       ['completed', fmtTime(r.completedAt)],
-      ['execution time', r.executionTime.toFixed(3) + ' s'],
+      ['execution time', r.executionTime === null ? null : r.executionTime.toFixed(3) + ' s'],
       ['rows affected', r.rowsAffected === null ? null : String(r.rowsAffected)],
       ['failures', r.failures === null ? null : String(r.failures)],
       ['message', r.message],
@@ -358,12 +368,21 @@
 
   // ---- routing ----
   var main = document.getElementById('main');
+  // A hand-typed hash may hold a stray `%`: it names no node rather than breaking the page.
+  function routeOf(hash) {
+    try {
+      return decodeURIComponent(hash.replace(/^#!?\/?/, ''));
+    } catch (e) {
+      return hash;
+    }
+  }
   function route() {
-    var hash = decodeURIComponent(location.hash.replace(/^#!?\/?/, ''));
+    var hash = routeOf(location.hash);
     main.textContent = '';
     main.scrollTop = 0;
     document.title = index.project + ' · modelrun docs';
     var page = 'overview';
+    currentId = null;
     if (hash === 'lineage') {
       page = 'lineage';
       renderWholeLineage(main);
@@ -374,11 +393,13 @@
         main.appendChild(el('p', { text: 'No node ' + id + ' in this project. Search the sidebar.' }));
       } else {
         page = 'node';
+        currentId = id;
         renderNode(main, byId[id]);
       }
     } else {
       renderOverview(main);
     }
+    markCurrent();
     Array.prototype.forEach.call(document.querySelectorAll('.site-nav a[data-route]'), function (a) {
       a.classList.toggle('active', a.getAttribute('data-route') === page);
     });

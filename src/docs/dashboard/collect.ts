@@ -8,6 +8,7 @@ import { DashboardSqlRenderer } from './render-sql.js';
 import { templateLineFor } from '../../compile/line-map.js';
 import { runQuery, type QueryOutcome } from './run-query.js';
 import type { DashboardSpec } from './spec.js';
+import type { RunArtifacts } from '../run-artifacts.js';
 import { testResultsPanel, type TestResultsPanel } from './test-results.js';
 
 /** Everything the page shows, as the data file holds it. */
@@ -24,7 +25,7 @@ export interface DashboardData {
 }
 
 /** Runs every chart's query and reads the freshness and test artifacts; problems become diagnostics and the chart's error. */
-export async function collectDashboard(spec: DashboardSpec, project: LoadedProject, connection: DuckDBConnection | null, targetDir: string): Promise<{ data: DashboardData; diagnostics: Diagnostic[] }> {
+export async function collectDashboard(spec: DashboardSpec, project: LoadedProject, connection: DuckDBConnection | null, run: RunArtifacts): Promise<{ data: DashboardData; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const renderer = new DashboardSqlRenderer(project, spec.file);
   const noWarehouse = `the warehouse ${displayPath(project.config.dir, project.target.path)} has not been built — run modelrun build, then generate the docs again`;
@@ -50,12 +51,12 @@ export async function collectDashboard(spec: DashboardSpec, project: LoadedProje
     if (data.error && 'result' in outcome) diagnostics.push(error(`chart "${chart.title}": ${data.error}`, spec.file, chart.line));
     charts.push(data);
   }
-  const freshness = await freshnessPanel(project, connection, targetDir, diagnostics);
+  const freshness = await freshnessPanel(project, connection, run.sources);
   const asOf = spec.asOf ? firstValue(await query(spec.asOf.sql, spec.asOf.sqlLine, 'as_of')) : newest(freshness);
   return {
     data: {
       title: spec.title, description: spec.description, projectName: project.config.name, generatedAt: new Date().toISOString(), asOf, charts, freshness,
-      tests: testResultsPanel(project, targetDir, diagnostics),
+      tests: testResultsPanel(project, run.runResults),
     },
     diagnostics,
   };

@@ -1,9 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadedProject } from '../../project/load.js';
-import type { Diagnostic } from '../../util/diagnostics.js';
 import { columnOrExpression, relationName } from '../../util/sql.js';
 import { runQuery } from './run-query.js';
-import { readTargetJson, text } from './target-json.js';
+import type { SourcesJson } from '../artifacts.js';
 
 export interface FreshnessRow {
   source: string;
@@ -23,8 +22,8 @@ export interface FreshnessPanel {
 }
 
 /** Every source table with a loaded_at_field or a freshness check: its newest row now, and its last check's verdict. */
-export async function freshnessPanel(project: LoadedProject, connection: DuckDBConnection | null, targetDir: string, diagnostics: Diagnostic[]): Promise<FreshnessPanel> {
-  const checks = new Map((readTargetJson(targetDir, 'sources.json', diagnostics)?.results ?? []).map((r) => [text(r.unique_id), r]));
+export async function freshnessPanel(project: LoadedProject, connection: DuckDBConnection | null, sources: SourcesJson | undefined): Promise<FreshnessPanel> {
+  const checks = new Map((sources?.results ?? []).map((r) => [r.unique_id, r]));
   const panel: FreshnessPanel = { rows: [] };
   for (const spec of project.sourceSpecs) {
     for (const table of spec.tables) {
@@ -33,8 +32,8 @@ export async function freshnessPanel(project: LoadedProject, connection: DuckDBC
       const field = table.loadedAtField ?? spec.loadedAtField;
       const check = checks.get(id);
       if (!node || (!field && !check)) continue;
-      const row: FreshnessRow = { source: `${spec.name}.${table.name}`, loadedAtField: field, maxLoadedAt: text(check?.max_loaded_at) ?? null, status: text(check?.status), message: text(check?.message) };
-      panel.checkedAt ??= text(check?.snapshotted_at);
+      const row: FreshnessRow = { source: `${spec.name}.${table.name}`, loadedAtField: field, maxLoadedAt: check?.max_loaded_at ?? null, status: check?.status, message: check?.message ?? undefined };
+      panel.checkedAt ??= check?.snapshotted_at ?? undefined;
       if (field && connection) {
         const outcome = await runQuery(connection, `select max(${columnOrExpression(field)}) from ${relationName(node.schema, node.identifier)}`);
         if ('error' in outcome) row.error = outcome.error;

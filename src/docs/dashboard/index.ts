@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadedProject } from '../../project/load.js';
 import type { Diagnostic } from '../../util/diagnostics.js';
-import { copyDashboardAssets } from './assets.js';
+import type { RunArtifacts } from '../run-artifacts.js';
 import { collectDashboard } from './collect.js';
-import { dashboardDataScript, dashboardHtml } from './page.js';
+import { copyAssets, copyBrowserBundle, dataScript } from '../site-files.js';
+import { dashboardHtml } from './page.js';
 import { DASHBOARD_FILE, parseDashboard } from './spec.js';
 
 export interface DashboardInput {
@@ -14,8 +15,8 @@ export interface DashboardInput {
   connection: DuckDBConnection | null;
   /** target/docs: dashboard.html and assets/ go there. */
   outDir: string;
-  /** target: run_results.json and sources.json are read from there. */
-  targetDir: string;
+  /** The last run's results and freshness checks, read from target/. */
+  run: RunArtifacts;
 }
 
 /**
@@ -24,15 +25,16 @@ export interface DashboardInput {
  * does not parse); `charts` counts the charts on the page, those showing an error included.
  */
 export async function writeDashboard(input: DashboardInput): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
-  const { project, connection, outDir, targetDir } = input;
+  const { project, connection, outDir, run } = input;
   const file = join(project.config.dir, DASHBOARD_FILE);
   if (!existsSync(file)) return { written: false, charts: 0, diagnostics: [] };
   const parsed = parseDashboard(readFileSync(file, 'utf8'));
   if (!parsed.spec) return { written: false, charts: 0, diagnostics: parsed.diagnostics };
-  const { data, diagnostics } = await collectDashboard(parsed.spec, project, connection, targetDir);
-  mkdirSync(outDir, { recursive: true });
-  copyDashboardAssets(outDir);
-  writeFileSync(join(outDir, 'assets', 'dashboard-data.js'), dashboardDataScript(data));
-  writeFileSync(join(outDir, 'dashboard.html'), dashboardHtml({ title: data.title, projectName: data.projectName, outDir }));
+  const { data, diagnostics } = await collectDashboard(parsed.spec, project, connection, run);
+  // site.css too: the header and nav are the docs site's, and the page stands alone in tests.
+  copyAssets(outDir, ['site.css', 'dashboard.js', 'dashboard.css']);
+  copyBrowserBundle(outDir, 'chart.js', 'chart.umd.min.js');
+  writeFileSync(join(outDir, 'assets', 'dashboard-data.js'), dataScript('MODELRUN_DASHBOARD', data));
+  writeFileSync(join(outDir, 'dashboard.html'), dashboardHtml({ title: data.title, projectName: data.projectName }));
   return { written: true, charts: data.charts.length, diagnostics: [...parsed.diagnostics, ...diagnostics] };
 }

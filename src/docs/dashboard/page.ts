@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
 /** Text safe inside HTML elements and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -10,10 +7,8 @@ export function escapeHtml(text: string): string {
  * The page shell: header, nav back to the docs index, and the slots the page script fills from the
  * data file. Classic scripts only, so the page works opened from file://.
  */
-export function dashboardHtml(input: { title: string; projectName: string; outDir: string }): string {
+export function dashboardHtml(input: { title: string; projectName: string }): string {
   const title = escapeHtml(input.title);
-  // The docs site's shared header styles when it has them; the dashboard's own otherwise.
-  const headerCss = existsSync(join(input.outDir, 'assets', 'site.css')) ? 'site.css' : 'dashboard-header.css';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -21,7 +16,7 @@ export function dashboardHtml(input: { title: string; projectName: string; outDi
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} · ${escapeHtml(input.projectName)}</title>
   <link rel="icon" href="data:,">
-  <link rel="stylesheet" href="assets/${headerCss}">
+  <link rel="stylesheet" href="assets/site.css">
   <link rel="stylesheet" href="assets/dashboard.css">
 </head>
 <body class="dashboard-page">
@@ -55,10 +50,4 @@ export function dashboardHtml(input: { title: string; projectName: string; outDi
 </body>
 </html>
 `;
-}
-
-/** The data file: a classic script setting one global, since fetch() of a local JSON file fails from file://. */
-export function dashboardDataScript(data: unknown): string {
-  // `<` escaped so no value can close a script element, should the data ever be inlined.
-  return `window.MODELRUN_DASHBOARD = ${JSON.stringify(data).replace(/</g, '\\u003c')};\n`;
 }

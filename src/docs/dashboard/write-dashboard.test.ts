@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFullProject } from '../../project/load.js';
-import { tempFolders, writeFile } from '../../test-support/project.js';
+import { tempFolders } from '../../test-support/project.js';
+import { readRunArtifacts } from '../run-artifacts.js';
 import { writeDashboard } from './index.js';
 
 // A small shop project whose relations are created by hand in an in-memory DuckDB, so each test
@@ -86,7 +87,9 @@ function project(dashboard: string | undefined) {
 async function generate(dashboard: string | undefined, conn: DuckDBConnection | null = connection) {
   const { dir, project: loaded } = project(dashboard);
   const outDir = join(dir, 'target', 'docs');
-  const result = await writeDashboard({ project: loaded, connection: conn, outDir, targetDir: join(dir, 'target') });
+  const { artifacts, diagnostics } = readRunArtifacts(join(dir, 'target'), 'target');
+  expect(diagnostics).toEqual([]);
+  const result = await writeDashboard({ project: loaded, connection: conn, outDir, run: artifacts });
   return { dir, outDir, result, data: () => readData(outDir) };
 }
 
@@ -107,8 +110,9 @@ describe('writeDashboard', () => {
   it('writes the page, Chart.js, its script and the query results with JSON-safe values', async () => {
     const { outDir, result, data } = await generate(DASHBOARD);
     expect(result).toEqual({ written: true, charts: 2, diagnostics: [] });
-    for (const f of ['dashboard.html', 'assets/chart.umd.min.js', 'assets/dashboard.js', 'assets/dashboard.css', 'assets/dashboard-header.css']) expect(existsSync(join(outDir, f)), f).toBe(true);
+    for (const f of ['dashboard.html', 'assets/chart.umd.min.js', 'assets/dashboard.js', 'assets/dashboard.css', 'assets/site.css']) expect(existsSync(join(outDir, f)), f).toBe(true);
     const html = readFileSync(join(outDir, 'dashboard.html'), 'utf8');
+    expect(html).toContain('href="assets/site.css"');
     expect(html).toContain('<a href="index.html#!/">Overview</a>');
     expect(html.indexOf('assets/chart.umd.min.js')).toBeLessThan(html.indexOf('assets/dashboard-data.js'));
     expect(html).not.toContain('type="module"');
@@ -213,15 +217,5 @@ charts:
     expect(result).toEqual({ written: true, charts: 2, diagnostics: [{ level: 'warn', message, file: 'dashboard.yml' }] });
     expect(data().charts.map((c: { error: string }) => c.error)).toEqual([message, message]);
     expect(data().freshness.rows[0]).toMatchObject({ source: 'shop.orders', maxLoadedAt: '2026-10-31T20:00:00.000Z', status: 'warn' });
-  });
-
-  it('links the docs site\'s shared header styles when the site has them', async () => {
-    const { dir, project: loaded } = project(DASHBOARD);
-    const outDir = join(dir, 'target', 'docs');
-    writeFile(outDir, 'assets/site.css', '.site-header {}');
-    await writeDashboard({ project: loaded, connection, outDir, targetDir: join(dir, 'target') });
-    const html = readFileSync(join(outDir, 'dashboard.html'), 'utf8');
-    expect(html).toContain('href="assets/site.css"');
-    expect(html).not.toContain('dashboard-header.css');
   });
 });

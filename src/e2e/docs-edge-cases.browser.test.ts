@@ -1,0 +1,118 @@
+/** The docs site in Chromium for awkward projects: hostile text, look-alike sources, no models at all, hand-typed routes. */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, watchedPage } from '../test-support/browser.js';
+import { runCli, tempFolders } from '../test-support/project.js';
+
+const { project } = tempFolders();
+
+const HOSTILE = `</script><script>alert("x")</script> it's <b>bold</b>`;
+
+const AWKWARD_PROJECT: Record<string, string> = {
+  'models/sources.yml': `version: 2
+sources:
+  - name: shop
+    schema: main
+    tables:
+      - name: orders
+        identifier: raw_shop
+        description: ${JSON.stringify(`${HOSTILE}\u2028next line`)}
+        columns:
+          - name: id
+            tests: [not_null]
+  - name: archive
+    schema: main
+    tables:
+      - name: orders
+        identifier: raw_archive
+models:
+  - name: "o'brien_café"
+    description: ${JSON.stringify(HOSTILE)}
+    columns:
+      - name: ${JSON.stringify('<img src=x onerror=alert(1)>')}
+`,
+  "models/o'brien_café.sql": `select 1 as id -- ${HOSTILE}\n`,
+  'models/all_orders.sql': 'select * from {{source "shop" "orders"}} union all select * from {{source "archive" "orders"}}\n',
+};
+
+async function generated(files: Record<string, string>): Promise<string> {
+  const dir = project(files);
+  const r = await runCli(['docs', 'generate'], dir);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return pathToFileURL(join(dir, 'target/docs/index.html')).href;
+}
+
+describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows hostile names, descriptions, SQL and columns as text, never as markup or script', async () => {
+    const url = await generated(AWKWARD_PROJECT);
+    const { page, problems } = await watchedPage(browser);
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(`${url}#!/model/${encodeURIComponent("model.test_project.o'brien_café")}`);
+    await page.locator('table.columns').waitFor();
+    expect(await page.locator('#node-title').textContent()).toBe("o'brien_café");
+    expect(await page.locator('p.description').textContent()).toBe(HOSTILE);
+    expect(await page.locator('table.columns tbody td code').textContent()).toBe('<img src=x onerror=alert(1)>');
+    expect(await page.locator('pre.code').last().textContent()).toContain(HOSTILE);
+    expect(await page.locator('#main b, #main img').count()).toBe(0);
+
+    await page.goto(`${url}#!/source/source.test_project.shop.orders`);
+    await page.locator('p.description').waitFor();
+    expect(await page.locator('p.description').textContent()).toBe(`${HOSTILE}\u2028next line`);
+    expect(await page.locator('#node-list a.current').getAttribute('data-id')).toBe('source.test_project.shop.orders');
+    expect(problems).toEqual([]);
+  });
+
+  it('tells two sources of the same table name apart, in search and in lineage', async () => {
+    const url = await generated(AWKWARD_PROJECT);
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(url);
+    await page.fill('#search', 'orders');
+    expect(await page.locator('#node-list a').allInnerTexts()).toEqual(['archive.orders', 'shop.orders', 'all_orders', 'source_not_null_shop_orders_id']);
+    await page.goto(`${url}#!/model/model.test_project.all_orders`);
+    await page.locator('#lineage g.node[data-id="source.test_project.archive.orders"]').waitFor();
+    expect(await page.locator('#lineage g.node text').allTextContents()).toEqual(expect.arrayContaining(['shop.orders', 'archive.orders']));
+    await page.goto(`${url}#!/source/source.test_project.shop.orders`);
+    await page.check('#show-tests');
+    await page.locator('#lineage g.node[data-id="test.test_project.source_not_null_shop_orders_id"]').waitFor();
+    expect(await page.locator('#lineage g.node[data-id="source.test_project.archive.orders"]').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('colours the sidebar dots by resource type', async () => {
+    const url = await generated(AWKWARD_PROJECT);
+    const { page } = await watchedPage(browser);
+    await page.goto(url);
+    const border = (id: string) => page.locator(`#node-list a[data-id="${id}"] .type-dot`).evaluate((e) => getComputedStyle(e).borderTopColor);
+    expect(await border('model.test_project.all_orders')).toBe('rgb(47, 111, 222)');
+    expect(await border('source.test_project.shop.orders')).toBe('rgb(217, 119, 6)');
+  });
+
+  it('opens a project without models, and a malformed or unknown route says so', async () => {
+    const url = await generated({});
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(url);
+    await expect.poll(() => page.locator('.cards .card').count()).toBe(4);
+    expect(await page.locator('#search-count').textContent()).toBe('0 nodes');
+    await page.goto(`${url}#!/lineage`);
+    expect(await page.locator('#lineage-empty').textContent()).toBe('Nothing to draw: the project has no models, seeds or sources yet.');
+    await page.goto(`${url}#!/model/%E0%A4%A`);
+    await expect.poll(() => page.locator('#main h1').textContent()).toBe('Not found');
+    await page.goto(`${url}#!/model/model.test_project.nothing`);
+    expect(await page.locator('#main p').textContent()).toBe('No node model.test_project.nothing in this project. Search the sidebar.');
+    expect(problems).toEqual([]);
+  });
+});
