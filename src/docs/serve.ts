@@ -63,16 +63,27 @@ export function createDocsServer(root: string): Server {
     }
     const resolved = resolveRequest(realRoot, req.url ?? '/');
     if (resolved.status !== 200) return refuse(res, resolved.status);
-    res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[extname(resolved.file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': statSync(resolved.file).size,
-      // A regenerated site must show at the next reload.
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    if (req.method === 'HEAD') return res.end();
-    createReadStream(resolved.file).pipe(res);
+    sendFile(res, resolved.file, req.method === 'HEAD');
   });
+}
+
+/** `docs generate` may rewrite the site while it is served: a file gone meanwhile is a 404, never a crash. */
+function sendFile(res: ServerResponse, file: string, headOnly: boolean): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return refuse(res, 404);
+  }
+  res.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': size,
+    // A regenerated site must show at the next reload.
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (headOnly) return void res.end();
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
 export interface RunningServer {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -37,9 +38,9 @@ function serve(cwd: string): Promise<Served> {
 }
 
 /** A raw GET, path sent as written (fetch would normalise `..` away). */
-function rawGet(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
+function rawGet(port: number, path: string, host = '127.0.0.1'): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolvePromise, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+    const req = request({ host, port, path, method: 'GET' }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
@@ -163,8 +164,11 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
       for (const path of ['/../catalog.json', '/assets/../../catalog.json', '/%2e%2e/catalog.json', '/assets/%2e%2e%2f%2e%2e%2fcatalog.json']) {
         expect(await rawGet(served.port, path), path).toEqual({ status: 403, type: 'text/plain; charset=utf-8', body: '403 Forbidden\n' });
       }
+      const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+      if (outside) await expect(rawGet(served.port, '/', outside.address)).rejects.toThrow(/ECONNREFUSED/);
     } finally {
-      served.child.kill('SIGTERM');
+      // Ctrl+C in a terminal.
+      served.child.kill('SIGINT');
     }
     expect(await served.exited).toBe(0);
   });
