@@ -83,3 +83,18 @@ describe('compile after edits', () => {
     }
   });
 });
+
+describe('compile after another selection', () => {
+  it('writes a manifest that says what this compile compiled, even when the cache held every node', async () => {
+    const dir = temp.project({ 'models/a.sql': 'select 1 as x\n', 'models/b.sql': 'select * from {{ref "a"}}\n' });
+    const compiledFlags = () => {
+      const nodes = (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { compiled: boolean }> }).nodes;
+      return Object.fromEntries(Object.entries(nodes).map(([id, n]) => [id, n.compiled]));
+    };
+    expect((await runCli(['compile'], dir)).code).toBe(0);
+    expect((await runCli(['compile', '--select', 'a'], dir)).code).toBe(0);
+    expect(compiledFlags()).toEqual({ 'model.test_project.a': true, 'model.test_project.b': false });
+    expect((await runCli(['compile'], dir)).code).toBe(0);
+    expect(compiledFlags()).toEqual({ 'model.test_project.a': true, 'model.test_project.b': true });
+  });
+});

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildManifest, writeManifest } from '../../artifacts/manifest.js';
 import { displayPath } from '../../config/profiles.js';
@@ -64,11 +63,8 @@ async function compileProject(project: LoadedProject, opts: CommonOptions, repor
     forExecution: false,
     targetDir,
     runStartedAt: generatedAt,
-    whileWriting: ({ compiled, changed }) => {
-      if (changed || !existsSync(join(targetDir, 'manifest.json'))) {
-        writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }));
-      }
-    },
+    // Always: even when every node came from the cache, another selection than last time's changes what the manifest says was compiled.
+    whileWriting: ({ compiled }) => writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' })),
   });
   return {
     warehouse: selected.some((id) => project.nodes.get(id)!.config.materialized === 'incremental'),
