@@ -101,6 +101,25 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     expect(await border('source.test_project.shop.orders')).toBe('rgb(217, 119, 6)');
   });
 
+  it('fits a phone screen: nothing wider than the window on the overview, a node page or the dashboard', async () => {
+    const dir = project({ ...AWKWARD_PROJECT, 'dashboard.yml': 'title: Orders\ncharts:\n  - title: Count\n    kind: number\n    sql: select 1 as n\n    series: n\n' });
+    // No warehouse: the chart shows that error in its card, text that must wrap too.
+    expect((await runCli(['docs', 'generate'], dir)).code).toBe(0);
+    const url = pathToFileURL(join(dir, 'target/docs/index.html')).href;
+    const { page, problems } = await watchedPage(browser, { width: 390, height: 800 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.goto(url);
+    await page.locator('.cards .card').first().waitFor();
+    expect(await overflow()).toBe(0);
+    await page.goto(`${url}#!/model/model.test_project.all_orders`);
+    await page.locator('#lineage svg').waitFor();
+    expect(await overflow()).toBe(0);
+    await page.goto(pathToFileURL(join(dir, 'target/docs/dashboard.html')).href);
+    await page.waitForSelector('body[data-dashboard-ready="true"]');
+    expect(await overflow()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it('opens a project without models, and a malformed or unknown route says so', async () => {
     const url = await generated({});
     const { page, problems } = await watchedPage(browser);
