@@ -13,8 +13,9 @@ const SITE_ASSETS = ['site.css', 'docs.css', 'docs.js', 'lineage.js'];
  */
 export function writeSite(outDir: string, data: SiteData): void {
   const chunks = join(outDir, 'assets', 'nodes');
-  // Chunks of a larger, earlier project must not linger.
-  rmSync(chunks, { recursive: true, force: true });
+  // The folder is all generated: chunks of a larger, earlier project, or the dashboard of a project
+  // that no longer declares one, must not linger.
+  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(chunks, { recursive: true });
   copyFileSync(join(ASSETS_DIR, 'index.html'), join(outDir, 'index.html'));
   copyAssets(outDir, SITE_ASSETS);

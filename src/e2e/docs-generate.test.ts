@@ -1,5 +1,5 @@
 /** `docs generate` without a browser: no warehouse yet, a project that does not compile, the index it writes. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,18 @@ describe.concurrent('docs generate', () => {
     ]);
     expect(r.code).toBe(0);
     expect(readIndex(dir)).toMatchObject({ runGeneratedAt: null, freshnessGeneratedAt: null, nodes: [{ id: 'model.test_project.a', status: null }] });
+  });
+
+  it('a dashboard.yml removed since the last generate: its page goes too, and the index no longer links it', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as x\n', 'dashboard.yml': 'title: T\ncharts:\n  - title: A\n    kind: table\n    sql: select x from {{ref "a"}}\n' });
+    expect((await runCli(['run'], dir)).code).toBe(0);
+    expect((await runCli(['docs', 'generate'], dir)).code).toBe(0);
+    expect(readIndex(dir).dashboard).toBe(true);
+    rmSync(join(dir, 'dashboard.yml'));
+    expect((await runCli(['docs', 'generate'], dir)).code).toBe(0);
+    expect(readIndex(dir).dashboard).toBe(false);
+    expect(existsSync(join(dir, 'target/docs/dashboard.html'))).toBe(false);
+    expect(existsSync(join(dir, 'target/docs/assets/dashboard-data.js'))).toBe(false);
   });
 
   it('a project that does not compile: its errors, exit 2, no site', async () => {
