@@ -89,6 +89,13 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     await page.check('#show-tests');
     await page.locator('#lineage g.node[data-id="test.test_project.source_not_null_shop_orders_id"]').waitFor();
     expect(await page.locator('#lineage g.node[data-id="source.test_project.archive.orders"]').count()).toBe(0);
+
+    // Colouring by status restyles the drawing where the user panned it, and swaps the legend.
+    await page.locator('#lineage svg').evaluate((svg) => svg.setAttribute('data-drawn', 'before'));
+    await page.selectOption('#color-by', 'status');
+    expect(await page.locator('#lineage svg').getAttribute('class')).toBe('by-status');
+    expect(await page.locator('#lineage svg').getAttribute('data-drawn')).toBe('before');
+    expect(await page.locator('.legend span').allInnerTexts()).toEqual(['pass', 'warn', 'fail', 'error', 'skipped', 'not run']);
     expect(problems).toEqual([]);
   });
 

@@ -163,7 +163,15 @@
     var color = el('select', { id: 'color-by', 'aria-label': 'Colour by' }, [['type', 'resource type'], ['status', 'last status']].map(function (c) {
       return el('option', { value: c[0], selected: c[0] === state.colorBy ? 'selected' : null, text: c[1] });
     }));
-    color.addEventListener('change', function () { state.colorBy = color.value; redraw(); });
+    var key = legend();
+    // Colours are a class on the drawing: no new layout, only a new legend.
+    color.addEventListener('change', function () {
+      state.colorBy = color.value;
+      view().colorBy(state.colorBy);
+      var next = legend();
+      key.replaceWith(next);
+      key = next;
+    });
     var tests = el('input', { type: 'checkbox', id: 'show-tests', checked: state.showTests ? 'checked' : null });
     tests.addEventListener('change', function () { state.showTests = tests.checked; redraw(); });
     var button = function (text, title, f) { var b = el('button', { type: 'button', title: title, text: text }); b.addEventListener('click', f); return b; };
@@ -174,7 +182,7 @@
       button('Fit', 'Show the whole graph', function () { view().fit(); }),
       button('+', 'Zoom in', function () { view().zoom(1 / 1.4); }),
       button('−', 'Zoom out', function () { view().zoom(1.4); }),
-      legend(),
+      key,
     ]);
   }
   function openKey(key) {

@@ -3,7 +3,7 @@
  * and zooms (wheel, buttons). A click that did not drag opens the node.
  *
  *   modelrunLineage.draw(container, { nodes: [{ key, label, type, statusClass, focus, id?, title? }], edges: [[fromKey, toKey]] },
- *                        { colorBy: 'type' | 'status', onOpen(key) })
+ *                        { colorBy: 'type' | 'status', onOpen(key) })  →  { fit(), zoom(factor), colorBy(mode) }
  */
 (function () {
   'use strict';
@@ -86,7 +86,6 @@
       view.fit();
     }
     return {
-      svg: root,
       fit: view.fit,
       zoom: view.zoom,
       colorBy: function (mode) { root.setAttribute('class', 'by-' + mode); },
