@@ -61,9 +61,10 @@ export function writeCatalog(targetDir: string, catalog: Catalog): void {
   writeJson(join(targetDir, 'catalog.json'), catalog, false);
 }
 
-// DuckDB resolves unquoted names without regard to case, so a model named Orders is the table orders.
+// DuckDB resolves names without regard to case, so a model named Orders is the table orders. A NUL
+// joins the parts: names may hold dots, so schema "a.b" table "c" must not meet schema "a" table "b.c".
 function relationKey(schema: string, name: string): string {
-  return `${schema.toLowerCase()}.${name.toLowerCase()}`;
+  return `${schema.toLowerCase()}\0${name.toLowerCase()}`;
 }
 
 async function warehouseRelations(connection: DuckDBConnection): Promise<Map<string, WarehouseRelation>> {
