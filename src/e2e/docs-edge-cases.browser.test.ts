@@ -1,6 +1,7 @@
 /** The docs site in Chromium for awkward projects: hostile text, look-alike sources, no models at all, hand-typed routes. */
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, watchedPage } from '../test-support/browser.js';
@@ -125,6 +126,21 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     await page.waitForSelector('body[data-dashboard-ready="true"]');
     expect(await overflow()).toBe(0);
     expect(problems).toEqual([]);
+  });
+
+  it('says which file is missing when a node\'s details cannot load, and loads it on a later visit once it is back', async () => {
+    const url = await generated(AWKWARD_PROJECT);
+    const chunk = fileURLToPath(new URL('assets/nodes/0.js', url));
+    renameSync(chunk, `${chunk}.away`);
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(`${url}#!/model/model.test_project.all_orders`);
+    expect(await page.locator('#details-missing').textContent()).toBe(
+      'assets/nodes/0.js could not be loaded, so the description, columns, SQL and last run are missing: run `modelrun docs generate` again and publish the whole target/docs folder.',
+    );
+    expect(problems.sort()).toEqual(['console: Failed to load resource: net::ERR_FILE_NOT_FOUND', expect.stringMatching(/^requestfailed: .*assets\/nodes\/0\.js/)]);
+    renameSync(`${chunk}.away`, chunk);
+    await page.goto(`${url}#!/source/source.test_project.shop.orders`);
+    await page.locator('p.description').waitFor();
   });
 
   it('opens a project without models, and a malformed or unknown route says so', async () => {

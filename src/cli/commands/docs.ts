@@ -43,9 +43,7 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
     writeSite(outDir, data);
     const dashboard = await writeProjectDashboard(loaded, opened.connection, outDir, run.artifacts, reporter);
     if (dashboard.written) writeIndexData(outDir, { ...data.index, dashboard: true });
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    const dashboardPart = dashboard.written ? `, a dashboard of ${plural(dashboard.charts, 'chart')} to ${displayPath(projectDir, join(outDir, 'dashboard.html'))},` : '';
-    reporter.info(`Docs for ${countNodes(data.index.nodes)} written to ${displayPath(projectDir, join(outDir, 'index.html'))}${dashboardPart} in ${seconds}s`);
+    reporter.info(writtenLine(data.index.nodes, dashboard, (file) => displayPath(projectDir, join(outDir, file)), started));
     // The page is written even so (a failed chart shows its error), but a scheduled job must notice.
     return hasErrors(dashboard.diagnostics) ? 1 : 0;
   } finally {
@@ -63,6 +61,13 @@ async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBC
   const result = await writeDashboard({ project, connection, outDir, run });
   result.diagnostics.forEach((d) => reporter.diagnostic(d));
   return result;
+}
+
+/** `Docs for 3 models, … written to target/docs/index.html, a dashboard of 2 charts to …, in 0.41s`. */
+function writtenLine(nodes: readonly SiteNode[], dashboard: { written: boolean; charts: number }, shown: (file: string) => string, started: number): string {
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const dashboardPart = dashboard.written ? `, a dashboard of ${plural(dashboard.charts, 'chart')} to ${shown('dashboard.html')},` : '';
+  return `Docs for ${countNodes(nodes)} written to ${shown('index.html')}${dashboardPart} in ${seconds}s`;
 }
 
 function countNodes(nodes: readonly SiteNode[]): string {

@@ -26,20 +26,27 @@
   window.modelrunDocs = {
     receiveChunk: function (k, details) {
       chunks[k] = details;
-      (waiting[k] || []).forEach(function (f) { f(details); });
+      (waiting[k] || []).forEach(function (w) { w.then(details); });
       delete waiting[k];
     },
   };
-  function withDetails(i, then) {
+  // then(details), or failed(file) when the chunk's script cannot load (a site copied only in part).
+  function withDetails(i, then, failed) {
     var k = nodes[i].chunk;
     if (chunks[k]) return then(chunks[k][i - firstOfChunk(k)]);
+    var file = 'assets/nodes/' + k + '.js';
     if (!waiting[k]) {
       waiting[k] = [];
       var script = document.createElement('script');
-      script.src = 'assets/nodes/' + k + '.js';
+      script.src = file;
+      script.onerror = function () {
+        (waiting[k] || []).forEach(function (w) { w.failed(file); });
+        delete waiting[k];
+        script.remove();
+      };
       document.head.appendChild(script);
     }
-    waiting[k].push(function (details) { then(details[i - firstOfChunk(k)]); });
+    waiting[k].push({ then: function (details) { then(details[i - firstOfChunk(k)]); }, failed: failed });
   }
   var chunkStarts = [];
   nodes.forEach(function (n, i) { if (chunkStarts[n.chunk] === undefined) chunkStarts[n.chunk] = i; });
@@ -371,6 +378,9 @@
       if (d.compiledCode !== null) parts.push(el('h2', { text: 'SQL' }), codeBlock('Compiled SQL', d.compiledCode, true));
       if (d.rawCode) { if (d.compiledCode === null) parts.push(el('h2', { text: 'SQL' })); parts.push(codeBlock('Source (' + n.path + ')', d.rawCode, d.compiledCode === null)); }
       parts.forEach(function (e) { rest.appendChild(e); });
+    }, function (file) {
+      details.textContent = '';
+      details.appendChild(el('p', { class: 'note', id: 'details-missing', text: file + ' could not be loaded, so the description, columns, SQL and last run are missing: run `modelrun docs generate` again and publish the whole target/docs folder.' }));
     });
   }
 
