@@ -4,7 +4,7 @@ import { CHUNK_SIZE, type SiteData, type SiteIndex } from './site-data.js';
 import { ASSETS_DIR, copyAssets, copyBrowserBundle, dataScript, jsonForScript } from './site-files.js';
 
 /** The files of this site in assets/; the dashboard's own files there belong to it. */
-const SITE_ASSETS = ['site.css', 'docs.css', 'docs.js', 'lineage.js'];
+const SITE_ASSETS = ['site.css', 'page.js', 'docs.css', 'docs.js', 'lineage.js'];
 
 /**
  * Writes the site into outDir: index.html, the browser code, dagre's browser bundle, the index

@@ -33,7 +33,7 @@ describe.concurrent('docs generate', () => {
     const index = readIndex(dir);
     expect(index).toMatchObject({ project: 'test_project', warehouse: { state: 'missing', display: 'warehouse.duckdb' }, dashboard: false, runGeneratedAt: null, chunks: 1 });
     expect(index.nodes).toHaveLength(13);
-    for (const file of ['index.html', 'assets/site.css', 'assets/docs.css', 'assets/docs.js', 'assets/lineage.js', 'assets/dagre.min.js', 'assets/nodes/0.js']) {
+    for (const file of ['index.html', 'assets/site.css', 'assets/page.js', 'assets/docs.css', 'assets/docs.js', 'assets/lineage.js', 'assets/dagre.min.js', 'assets/nodes/0.js']) {
       expect(existsSync(join(dir, 'target/docs', file)), file).toBe(true);
     }
     const html = readFileSync(join(dir, 'target/docs/index.html'), 'utf8');

@@ -6,15 +6,8 @@
   var data = window.MODELRUN_DASHBOARD;
   var PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#475569'];
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
+  var el = window.modelrunPage.el;
+  var formatInstant = window.modelrunPage.formatInstant;
 
   var formatters = {
     number: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
@@ -30,11 +23,6 @@
     return format === 'percent' ? text + ' %' : text;
   }
 
-  function formatInstant(iso) {
-    if (!iso) return 'unknown';
-    // Dates stay dates; instants are shown in UTC, as the warehouse keeps them.
-    return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') + ' UTC';
-  }
 
   function columnIndex(chart, name) {
     return chart.columns.indexOf(name);
@@ -161,7 +149,7 @@
     var rows = panel.rows.map(function (r) {
       return el('tr', { 'data-source': r.source }, [
         el('th', { scope: 'row', text: r.source }),
-        el('td', { text: r.error ? r.error : formatInstant(r.maxLoadedAt), 'data-value': r.maxLoadedAt || '' }),
+        el('td', { text: r.error ? r.error : formatInstant(r.maxLoadedAt, 'unknown'), 'data-value': r.maxLoadedAt || '' }),
         el('td', {}, [r.status ? statusBadge(r.status) : el('span', { class: 'dashboard-muted', text: 'not checked' })]),
       ]);
     });
@@ -204,7 +192,7 @@
       description.hidden = false;
     }
     document.getElementById('dashboard-as-of').textContent =
-      'Data as of ' + formatInstant(data.asOf) + ' · generated ' + formatInstant(data.generatedAt);
+      'Data as of ' + formatInstant(data.asOf, 'unknown') + ' · generated ' + formatInstant(data.generatedAt);
     var grid = document.getElementById('dashboard-charts');
     var cards = data.charts.map(chartCard);
     // Cards go into the page before Chart.js measures their canvases.

@@ -53,15 +53,8 @@
   function firstOfChunk(k) { return chunkStarts[k]; }
 
   // ---- DOM helpers ----
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) e.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
+  var el = window.modelrunPage.el;
+  var formatInstant = window.modelrunPage.formatInstant;
   function href(i) { return '#!/' + nodes[i].type + '/' + encodeURIComponent(nodes[i].id); }
   function nodeLink(i) {
     var n = nodes[i];
@@ -70,7 +63,6 @@
   function badge(text, cls) { return el('span', { class: 'badge ' + cls, text: text }); }
   function statusBadge(n) { return n.status ? badge(n.status, 's-' + n.statusClass) : badge('not run', 's-none'); }
   function section(title, children) { return [el('h2', { text: title })].concat(children); }
-  function fmtTime(iso) { return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC') : '—'; }
   function plural(n, word) { return n.toLocaleString('en-US') + ' ' + word + (n === 1 ? '' : 's'); }
 
   // ---- search ----
@@ -283,7 +275,7 @@
     });
     var card = function (label, value, cls) { return el('div', { class: 'card ' + (cls || '') }, [el('div', { class: 'n', text: value.toLocaleString('en-US') }), el('div', { class: 'muted', text: label })]); };
     main.appendChild(el('h1', { text: index.project }));
-    main.appendChild(el('p', { class: 'muted', text: 'Generated ' + fmtTime(index.generatedAt) + (index.runGeneratedAt ? ' · last run ' + fmtTime(index.runGeneratedAt) : ' · no run recorded yet') + (index.freshnessGeneratedAt ? ' · freshness checked ' + fmtTime(index.freshnessGeneratedAt) : '') }));
+    main.appendChild(el('p', { class: 'muted', text: 'Generated ' + formatInstant(index.generatedAt) + (index.runGeneratedAt ? ' · last run ' + formatInstant(index.runGeneratedAt) : ' · no run recorded yet') + (index.freshnessGeneratedAt ? ' · freshness checked ' + formatInstant(index.freshnessGeneratedAt) : '') }));
     main.appendChild(el('div', { class: 'cards' }, ['model', 'source', 'seed', 'test'].map(function (t) { return card(t + 's', byType[t] || 0); })));
     if (index.runGeneratedAt) {
       main.appendChild(el('h2', { text: 'Last status' }));
@@ -334,8 +326,8 @@
   function runTable(r) {
     return metaList([
       ['status', r.status],
-      ['started', fmtTime(r.startedAt)],
-      ['completed', fmtTime(r.completedAt)],
+      ['started', formatInstant(r.startedAt)],
+      ['completed', formatInstant(r.completedAt)],
       ['execution time', r.executionTime === null ? null : r.executionTime.toFixed(3) + ' s'],
       ['rows affected', r.rowsAffected === null ? null : String(r.rowsAffected)],
       ['failures', r.failures === null ? null : String(r.failures)],
@@ -344,7 +336,7 @@
   }
   function freshnessTable(f) {
     var age = f.ageSeconds === null ? null : (f.ageSeconds / 3600).toFixed(1) + ' hours';
-    return metaList([['status', f.status], ['latest row loaded', fmtTime(f.maxLoadedAt)], ['age', age], ['warn after', f.warnAfter], ['error after', f.errorAfter], ['checked', fmtTime(f.snapshottedAt)], ['message', f.message]]);
+    return metaList([['status', f.status], ['latest row loaded', formatInstant(f.maxLoadedAt)], ['age', age], ['warn after', f.warnAfter], ['error after', f.errorAfter], ['checked', formatInstant(f.snapshottedAt)], ['message', f.message]]);
   }
   function codeBlock(title, code, open) {
     return el('details', { open: open ? 'open' : null }, [el('summary', { text: title }), el('pre', { class: 'code' }, [el('code', { text: code })])]);

@@ -32,7 +32,7 @@ export async function writeDashboard(input: DashboardInput): Promise<{ written: 
   if (!parsed.spec) return { written: false, charts: 0, diagnostics: parsed.diagnostics };
   const { data, diagnostics } = await collectDashboard(parsed.spec, project, connection, run);
   // site.css too: the header and nav are the docs site's, and the page stands alone in tests.
-  copyAssets(outDir, ['site.css', 'dashboard.js', 'dashboard.css']);
+  copyAssets(outDir, ['site.css', 'page.js', 'dashboard.js', 'dashboard.css']);
   copyBrowserBundle(outDir, 'chart.js', 'chart.umd.min.js');
   writeFileSync(join(outDir, 'assets', 'dashboard-data.js'), dataScript('MODELRUN_DASHBOARD', data));
   writeFileSync(join(outDir, 'dashboard.html'), dashboardHtml({ title: data.title, projectName: data.projectName }));

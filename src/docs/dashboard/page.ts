@@ -46,6 +46,7 @@ export function dashboardHtml(input: { title: string; projectName: string }): st
   </main>
   <script src="assets/chart.umd.min.js"></script>
   <script src="assets/dashboard-data.js"></script>
+  <script src="assets/page.js"></script>
   <script src="assets/dashboard.js"></script>
 </body>
 </html>

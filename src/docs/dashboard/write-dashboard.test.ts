@@ -110,7 +110,7 @@ describe('writeDashboard', () => {
   it('writes the page, Chart.js, its script and the query results with JSON-safe values', async () => {
     const { outDir, result, data } = await generate(DASHBOARD);
     expect(result).toEqual({ written: true, charts: 2, diagnostics: [] });
-    for (const f of ['dashboard.html', 'assets/chart.umd.min.js', 'assets/dashboard.js', 'assets/dashboard.css', 'assets/site.css']) expect(existsSync(join(outDir, f)), f).toBe(true);
+    for (const f of ['dashboard.html', 'assets/chart.umd.min.js', 'assets/dashboard.js', 'assets/dashboard.css', 'assets/site.css', 'assets/page.js']) expect(existsSync(join(outDir, f)), f).toBe(true);
     const html = readFileSync(join(outDir, 'dashboard.html'), 'utf8');
     expect(html).toContain('href="assets/site.css"');
     expect(html).toContain('<a href="index.html#!/">Overview</a>');
