@@ -92,6 +92,16 @@ describe('site data from the manifest', () => {
     expect(data.index.nodes.filter((n) => n.type === 'test').map((n) => n.materialized)).toEqual([null, null, null]);
   });
 
+  it("names no relation for a test, unless it stores its failing rows: then the table they go to", () => {
+    const tests = Object.values(manifest.nodes).filter((n) => n.resource_type === 'test');
+    const storing = { ...tests[0]!, config: { ...tests[0]!.config, store_failures: true } };
+    const data = site({ ...manifest, nodes: { ...manifest.nodes, [storing.unique_id]: storing } });
+    const relation = (id: string) => data.details[data.index.nodes.findIndex((n) => n.id === id)]!.relation;
+    expect(relation(storing.unique_id)).toBe(`"main_test_failures"."${storing.name}"`);
+    expect(relation(tests[1]!.unique_id)).toBeNull();
+    expect(relation('model.test_project.customers')).toBe('"main"."customers"');
+  });
+
   it('takes statuses and timings from run_results.json and freshness from sources.json', () => {
     const result = (id: string, status: string, phase: string | null = null) => ({
       unique_id: id,

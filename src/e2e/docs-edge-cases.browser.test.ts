@@ -143,6 +143,20 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     await page.locator('p.description').waitFor();
   });
 
+  it('opens a large neighbourhood at a readable size around its node; Fit then shows all of it', async () => {
+    const fanOut = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`models/reader_${i}.sql`, 'select * from {{source "shop" "orders"}}\n']));
+    const url = await generated({ 'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n', ...fanOut });
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(`${url}#!/source/source.test_project.shop.orders`);
+    const focusText = page.locator('#lineage g.node.focus text');
+    await focusText.waitFor();
+    const height = async () => (await focusText.boundingBox())!.height;
+    expect(await height()).toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Fit' }).click();
+    expect(await height()).toBeLessThan(6);
+    expect(problems).toEqual([]);
+  });
+
   it('opens a project without models, and a malformed or unknown route says so', async () => {
     const url = await generated({});
     const { page, problems } = await watchedPage(browser);

@@ -358,7 +358,7 @@
     withDetails(i, function (d) {
       details.textContent = '';
       [
-        metaList([['unique id', n.id], ['file', n.path], ['relation', d.relation], ['loader', d.loader], ['loaded at field', d.loadedAtField], ['severity', d.severity]]),
+        metaList([['unique id', n.id], ['file', n.path], [n.type === 'test' ? 'failing rows in' : 'relation', d.relation], ['loader', d.loader], ['loaded at field', d.loadedAtField], ['severity', d.severity]]),
         d.description ? el('p', { class: 'description', text: d.description }) : el('p', { class: 'muted', text: 'No description.' }),
       ].forEach(function (e) { details.appendChild(e); });
       var parts = [];

@@ -10,6 +10,9 @@
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var NODE_HEIGHT = 30;
   var MAX_LABEL = 34;
+  /** A focused graph is fitted only when that shrinks it at most this much; else it opens at OPEN_SCALE. */
+  var MAX_FIT_SHRINK = 1.6;
+  var OPEN_SCALE = 0.85;
 
   function svg(tag, attrs) {
     var el = document.createElementNS(SVG_NS, tag);
@@ -31,6 +34,10 @@
     graph.edges.forEach(function (e) { g.setEdge(e[0], e[1]); });
     dagre.layout(g);
     return g;
+  }
+
+  function nearest(value, low, high) {
+    return Math.min(Math.max(value, low), high);
   }
 
   function pathOf(points) {
@@ -79,9 +86,15 @@
     container.appendChild(root);
     var view = panZoom(root, size.width, size.height, options.onOpen);
     var focus = graph.nodes.filter(function (n) { return n.focus; })[0];
-    if (focus && (size.width > 2200 || size.height > 1400)) {
+    // Fitting a large neighbourhood would shrink its labels past reading: it opens at a readable
+    // scale around the node instead, and Fit shows the whole of it.
+    if (focus && view.shrinkToFit() > MAX_FIT_SHRINK) {
       var b = g.node(focus.key);
-      view.centerOn(b.x, b.y, 1200);
+      var r = root.getBoundingClientRect();
+      var w = r.width / OPEN_SCALE;
+      var h = r.height / OPEN_SCALE;
+      // As near the graph's middle as keeps the node in view: a root's page shows what it feeds, not blank space.
+      view.centerOn(nearest(size.width / 2, b.x - w / 2 + b.width, b.x + w / 2 - b.width), nearest(size.height / 2, b.y - h / 2 + b.height, b.y + h / 2 - b.height), w);
     } else {
       view.fit();
     }
@@ -149,6 +162,11 @@
     });
     root.addEventListener('pointercancel', function () { drag = null; root.classList.remove('dragging'); });
     return {
+      // How many times fit() would shrink the graph to show all of it (1 when it fits as it is).
+      shrinkToFit: function () {
+        var r = root.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 ? Math.max(1, width / r.width, height / r.height) : 1;
+      },
       // The whole graph, never magnified: a small graph keeps its natural size, centred.
       fit: function () {
         var r = root.getBoundingClientRect();
