@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHUNK_SIZE, type SiteData, type SiteIndex } from './site-data.js';
-import { ASSETS_DIR, copyAssets, copyBrowserBundle, dataScript, jsonForScript } from './site-files.js';
+import { docsIndexHtml } from './site-page.js';
+import { copyAssets, copyBrowserBundle, dataScript, jsonForScript } from './site-files.js';
 
 /** The files of this site in assets/; the dashboard's own files there belong to it. */
 const SITE_ASSETS = ['site.css', 'page.js', 'docs.css', 'docs.js', 'lineage.js'];
@@ -17,7 +18,7 @@ export function writeSite(outDir: string, data: SiteData): void {
   // that no longer declares one, must not linger.
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(chunks, { recursive: true });
-  copyFileSync(join(ASSETS_DIR, 'index.html'), join(outDir, 'index.html'));
+  writeFileSync(join(outDir, 'index.html'), docsIndexHtml(data.index.project));
   copyAssets(outDir, SITE_ASSETS);
   copyBrowserBundle(outDir, '@dagrejs/dagre', 'dagre.min.js');
   writeIndexData(outDir, data.index);

@@ -414,7 +414,6 @@
       a.classList.toggle('active', a.getAttribute('data-route') === page);
     });
   }
-  document.getElementById('project-name').textContent = index.project;
   if (index.dashboard) document.getElementById('dashboard-link').hidden = false;
   window.addEventListener('hashchange', route);
   renderList();

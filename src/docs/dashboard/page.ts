@@ -1,7 +1,4 @@
-/** Text safe inside HTML elements and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml, siteHeader } from '../site-page.js';
 
 /**
  * The page shell: header, nav back to the docs index, and the slots the page script fills from the
@@ -20,15 +17,7 @@ export function dashboardHtml(input: { title: string; projectName: string }): st
   <link rel="stylesheet" href="assets/dashboard.css">
 </head>
 <body class="dashboard-page">
-  <header class="site-header">
-    <a class="site-title" href="index.html#!/">modelrun docs</a>
-    <span class="site-project">${escapeHtml(input.projectName)}</span>
-    <nav class="site-nav" aria-label="Docs">
-      <a href="index.html#!/">Overview</a>
-      <a href="index.html#!/lineage">Lineage</a>
-      <a href="dashboard.html" class="active" aria-current="page">Dashboard</a>
-    </nav>
-  </header>
+  ${siteHeader(input.projectName, 'dashboard')}
   <main class="dashboard" id="dashboard">
     <h1>${title}</h1>
     <p class="dashboard-description" id="dashboard-description" hidden></p>

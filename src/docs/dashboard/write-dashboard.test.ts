@@ -113,7 +113,7 @@ describe('writeDashboard', () => {
     for (const f of ['dashboard.html', 'assets/chart.umd.min.js', 'assets/dashboard.js', 'assets/dashboard.css', 'assets/site.css', 'assets/page.js']) expect(existsSync(join(outDir, f)), f).toBe(true);
     const html = readFileSync(join(outDir, 'dashboard.html'), 'utf8');
     expect(html).toContain('href="assets/site.css"');
-    expect(html).toContain('<a href="index.html#!/">Overview</a>');
+    expect(html).toContain('<a href="index.html#!/" data-route="overview">Overview</a>');
     expect(html.indexOf('assets/chart.umd.min.js')).toBeLessThan(html.indexOf('assets/dashboard-data.js'));
     expect(html).not.toContain('type="module"');
     expect(readFileSync(join(outDir, 'assets/chart.umd.min.js'), 'utf8')).not.toContain('sourceMappingURL');
