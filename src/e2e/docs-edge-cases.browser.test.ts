@@ -162,7 +162,7 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(url);
     await expect.poll(() => page.locator('.cards .card').count()).toBe(4);
-    expect(await page.locator('#search-count').textContent()).toBe('0 nodes');
+    expect(await page.locator('#search-count').textContent()).toBe('0 models, seeds and sources — type to search tests too');
     await page.goto(`${url}#!/lineage`);
     expect(await page.locator('#lineage-empty').textContent()).toBe('Nothing to draw: the project has no models, seeds or sources yet.');
     await page.goto(`${url}#!/model/%E0%A4%A`);

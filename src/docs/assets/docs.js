@@ -63,7 +63,7 @@
   function badge(text, cls) { return el('span', { class: 'badge ' + cls, text: text }); }
   function statusBadge(n) { return n.status ? badge(n.status, 's-' + n.statusClass) : badge('not run', 's-none'); }
   function section(title, children) { return [el('h2', { text: title })].concat(children); }
-  function plural(n, word) { return n.toLocaleString('en-US') + ' ' + word + (n === 1 ? '' : 's'); }
+  function plural(n, word, words) { return n.toLocaleString('en-US') + ' ' + (n === 1 ? word : words || word + 's'); }
 
   // ---- search ----
   var search = document.getElementById('search');
@@ -94,9 +94,11 @@
     list.appendChild(frag);
     markCurrent();
     var shown = Math.min(found.length, LIST_LIMIT);
+    // Without a query the list leaves tests out: the count says so rather than undercount the project.
+    var listed = plural(found.length, 'model, seed or source', 'models, seeds and sources');
     count.textContent = search.value
       ? found.length.toLocaleString('en-US') + (found.length === 1 ? ' match' : ' matches') + (found.length > shown ? ' — first ' + shown + ' shown' : '')
-      : (found.length > shown ? 'first ' + shown + ' of ' + plural(found.length, 'node') + ' — type to search' : plural(found.length, 'node'));
+      : (found.length > shown ? 'first ' + shown + ' of ' + listed : listed) + ' — type to search tests too';
   }
   // The sidebar marks the open node, when the list shows it.
   var currentId = null;
