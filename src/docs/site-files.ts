@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,13 @@ export function copyAssets(outDir: string, names: readonly string[]): void {
 /**
  * Copies a library's self-contained browser build, the file `bundle` beside the package's main entry
  * (packages may export neither it nor package.json), into `<outDir>/assets/`. The source map is not
- * shipped, so its comment goes too: a browser with devtools open would ask for it.
+ * shipped, so its comment goes too: a browser with devtools open would ask for it. The licence file
+ * a minified build points to (`<bundle>.LEGAL.txt`) goes with it: the MIT licence asks for it.
  */
 export function copyBrowserBundle(outDir: string, packageName: string, bundle: string): void {
   const file = join(dirname(createRequire(import.meta.url).resolve(packageName)), bundle);
   writeFileSync(join(outDir, 'assets', bundle), readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+  if (existsSync(`${file}.LEGAL.txt`)) copyFileSync(`${file}.LEGAL.txt`, join(outDir, 'assets', `${bundle}.LEGAL.txt`));
 }
 
 /** A classic script assigning `data` to `window.<global>`: fetch() of a local JSON file fails from file://, a script does not. */

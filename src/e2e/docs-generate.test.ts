@@ -36,6 +36,8 @@ describe.concurrent('docs generate', () => {
     for (const file of ['index.html', 'assets/site.css', 'assets/page.js', 'assets/docs.css', 'assets/docs.js', 'assets/lineage.js', 'assets/dagre.min.js', 'assets/nodes/0.js']) {
       expect(existsSync(join(dir, 'target/docs', file)), file).toBe(true);
     }
+    expect(readFileSync(join(dir, 'target/docs/assets/dagre.min.js'), 'utf8')).not.toContain('sourceMappingURL');
+    expect(readFileSync(join(dir, 'target/docs/assets/dagre.min.js.LEGAL.txt'), 'utf8')).toContain('Copyright (c) 2012-2014 Chris Pettitt');
     const html = readFileSync(join(dir, 'target/docs/index.html'), 'utf8');
     expect(html).not.toMatch(/https?:\/\//);
   });
