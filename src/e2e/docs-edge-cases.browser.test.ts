@@ -85,6 +85,12 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     expect(await page.locator('#node-list a').allInnerTexts()).toEqual(['archive.orders', 'shop.orders', 'all_orders', 'source_not_null_shop_orders_id']);
     await page.goto(`${url}#!/model/model.test_project.all_orders`);
     await page.locator('#lineage g.node[data-id="source.test_project.archive.orders"]').waitFor();
+    // Without a mouse: Tab reaches a node, Enter opens it.
+    await page.locator('#lineage g.node[data-id="source.test_project.archive.orders"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#node-title').textContent()).toBe('archive.orders');
+    await page.goBack();
+    await page.locator('#lineage g.node[data-id="source.test_project.shop.orders"]').waitFor();
     expect(await page.locator('#lineage g.node text').allTextContents()).toEqual(expect.arrayContaining(['shop.orders', 'archive.orders']));
     await page.goto(`${url}#!/source/source.test_project.shop.orders`);
     await page.check('#show-tests');

@@ -74,6 +74,10 @@
         transform: 'translate(' + (box.x - box.width / 2).toFixed(1) + ',' + (box.y - box.height / 2).toFixed(1) + ')',
       });
       if (n.id) node.setAttribute('data-id', n.id);
+      // Reachable with Tab and opened with Enter, as a link would be.
+      node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'link');
+      node.setAttribute('aria-label', n.label);
       var title = svg('title');
       title.textContent = n.title || n.label;
       node.appendChild(title);
@@ -161,6 +165,10 @@
       if (node && node === (ev.target.closest && ev.target.closest('.node'))) onOpen(node.getAttribute('data-key'));
     });
     root.addEventListener('pointercancel', function () { drag = null; root.classList.remove('dragging'); });
+    root.addEventListener('keydown', function (ev) {
+      var node = ev.key === 'Enter' && ev.target.closest && ev.target.closest('.node');
+      if (node) onOpen(node.getAttribute('data-key'));
+    });
     return {
       // How many times fit() would shrink the graph to show all of it (1 when it fits as it is).
       shrinkToFit: function () {
