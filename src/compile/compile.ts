@@ -82,7 +82,7 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
       const rendered = tidy(env.render(program, ctx));
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);
       const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
-      const entry: CachedCompile = { key, sql: JsonText.of(sql), rendered: rendered === sql ? undefined : JsonText.of(rendered), ephemerals, isIncremental };
+      const entry: CachedCompile = { key, sql: JsonText.of(sql), rendered: rendered === sql ? undefined : JsonText.of(rendered), ephemerals };
       const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental, sqlJson: entry.sql.json };
       compiled.set(id, result);
       fresh.add(id);
@@ -121,13 +121,18 @@ class ReusedNode implements CompiledNode {
   }
 }
 
-/** What a node's compiled SQL depends on besides the global inputs the cache is keyed on. */
+/**
+ * What a node's compiled SQL depends on besides the global inputs the cache is keyed on. Its
+ * configuration is not hashed: the file's path and stamp, under the same global key, determine it
+ * (as they determine the cached parse it comes from), and serialising 10,000 configurations cost
+ * more than the rest of the key. The path also makes a moved file compile again, to its new place.
+ */
 function compileKey(project: LoadedProject, node: GraphNode, stamp: string, isIncremental: boolean, keys: ReadonlyMap<string, string>): string {
   const parents = node.dependsOn.map((p) => {
     const parent = project.nodes.get(p)!;
     return `${p}=${parent.schema}.${parent.identifier}:${parent.config.materialized === 'ephemeral' ? (keys.get(p) ?? '') : ''}`;
   });
-  return quickHash(stamp, String(isIncremental), node.schema, node.identifier, JSON.stringify(node.config), ...parents);
+  return quickHash(node.path, stamp, String(isIncremental), node.schema, node.identifier, ...parents);
 }
 
 export function incrementalRun(node: GraphNode, opts: Pick<CompileOptions, 'fullRefresh' | 'existing'>): boolean {

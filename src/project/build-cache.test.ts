@@ -186,7 +186,7 @@ describe('build cache file', () => {
     volatile: false,
     diagnostics: [],
   });
-  const compiledEntry = (sql: string): CachedCompile => ({ key: 'k1', sql: JsonText.of(sql), ephemerals: [], isIncremental: false });
+  const compiledEntry = (sql: string): CachedCompile => ({ key: 'k1', sql: JsonText.of(sql), ephemerals: [] });
   const cacheFile = (target: string) => join(target, CACHE_FILE);
   /** A cache of models a and b and a's SQL, written to a new project's target/; returns the folder. */
   const writeTwoModels = (aText: string, aSql: string) => {

@@ -20,10 +20,15 @@ export class JsonText {
   }
 
   get text(): string {
-    return (this.decoded ??= JSON.parse(this.literal!) as string);
+    return (this.decoded ??= decodeLiteral(this.literal!));
   }
 
   get json(): string {
     return (this.literal ??= JSON.stringify(this.decoded!));
   }
+}
+
+/** A literal without a backslash is its text between the quotes: no need for JSON.parse. */
+function decodeLiteral(literal: string): string {
+  return literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
 }
