@@ -109,9 +109,21 @@ export function loadFromSettings({ settings, diagnostics }: SettingsResult): Loa
  * mean the same project on disk, so the same compile.
  */
 export function projectFingerprint(settings: ProjectSettings, extra: readonly string[]): string {
-  const { config, target, vars, files } = settings;
+  const { config, target, vars } = settings;
+  return hashOf(MODELRUN_BUILD, config.dir, config.file, readProjectFile(config, config.file), JSON.stringify(target), JSON.stringify(vars), filesDigest(settings), ...extra);
+}
+
+/** Stamps are taken once per settings, so the digest of 10,000 of them is too: a compile asks before and after its work. */
+const digests = new WeakMap<ProjectSettings, string>();
+
+function filesDigest(settings: ProjectSettings): string {
+  const known = digests.get(settings);
+  if (known !== undefined) return known;
+  const { files } = settings;
   const paths = [...files.models, ...files.schemaFiles, ...files.seeds, ...files.singularTests, ...files.macros];
-  return hashOf(MODELRUN_BUILD, config.dir, config.file, readProjectFile(config, config.file), JSON.stringify(target), JSON.stringify(vars), ...extra, ...paths.flatMap((p) => [p, settings.stamp(p)]));
+  const digest = hashOf(...paths.flatMap((p) => [p, settings.stamp(p)]));
+  digests.set(settings, digest);
+  return digest;
 }
 
 function mergeCliVars(projectVars: Record<string, unknown>, cli: string | undefined, diagnostics: Diagnostic[]): Record<string, unknown> {
