@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
+import { optionalStamp } from '../project/hash.js';
 import type { LoadedProject } from '../project/load.js';
+import { ManifestEntries, type EntryRange, type WrittenEntry } from '../project/manifest-entries.js';
 import { relationName } from '../util/sql.js';
 import { writeText } from './write.js';
 
@@ -18,14 +21,29 @@ export interface InvocationInfo {
  * are copied, not decoded and escaped again.
  */
 export function buildManifest(project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo): string {
-  const nodes: string[] = [];
-  const sources: Record<string, unknown> = {};
-  const specs = new Map(project.resourceSpecs.map((s) => [`${s.resourceType}.${s.name}`, s]));
-  for (const id of project.order) {
-    const node = project.nodes.get(id)!;
-    if (node.resourceType === 'source') sources[id] = sourceEntry(project, node);
-    else nodes.push(`${JSON.stringify(id)}:${nodeEntry(project, node, compiled.get(id), specs.get(`${node.resourceType}.${node.name}`))}`);
-  }
+  return assemble(project, compiled, info, ManifestEntries.none()).chunks.join('');
+}
+
+/** This build of the manifest code: entries written by another one are not copied. */
+const MANIFEST_BUILD = optionalStamp(fileURLToPath(import.meta.url));
+
+/**
+ * Writes manifest.json as buildManifest gives it, copying from the last one the bytes of the
+ * entries whose nodes' compile keys are unchanged (see ManifestEntries): after one model is
+ * edited, one entry is built and the rest is copied in a few runs, neither decoded nor encoded.
+ */
+export function writeCompiledManifest(targetDir: string, project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo): void {
+  const scope = `${MANIFEST_BUILD}:${project.cache.globalKey}`;
+  const { chunks, nodesStart, entries } = assemble(project, compiled, info, ManifestEntries.read(targetDir, scope));
+  writeText(join(targetDir, 'manifest.json'), Buffer.concat([...chunks, '\n'].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  ManifestEntries.write(targetDir, scope, nodesStart, entries);
+}
+
+/**
+ * The manifest's text in chunks: strings, and runs of entries copied from the last manifest.
+ * `nodesStart` is the byte where the first node's entry begins; `entries` gives each one's length.
+ */
+function assemble(project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo, previous: ManifestEntries): { chunks: (string | Buffer)[]; nodesStart: number; entries: WrittenEntry[] } {
   const metadata = {
     dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
     generator: 'modelrun',
@@ -35,13 +53,54 @@ export function buildManifest(project: LoadedProject, compiled: ReadonlyMap<stri
     adapter_type: 'duckdb',
     command: info.command,
   };
+  const json = JSON.stringify;
+  const head = `{"metadata":${json(metadata)},"nodes":{`;
+  const chunks: (string | Buffer)[] = [];
+  const built: string[] = [head];
+  const entries: WrittenEntry[] = [];
+  let run: EntryRange | undefined;
+  const endRun = () => {
+    if (!run) return;
+    chunks.push(built.join(''), previous.bytes(run));
+    built.length = 0;
+    run = undefined;
+  };
+  const sources: Record<string, unknown> = {};
+  const specs = new Map(project.resourceSpecs.map((s) => [`${s.resourceType}.${s.name}`, s]));
+  for (const id of project.order) {
+    const node = project.nodes.get(id)!;
+    if (node.resourceType === 'source') {
+      sources[id] = sourceEntry(project, node);
+      continue;
+    }
+    const c = compiled.get(id);
+    const comma = entries.length > 0 ? ',' : '';
+    const reused = previous.reusable(id, c?.key);
+    if (reused) {
+      entries.push({ id, key: c?.key, bytes: reused.end - reused.start });
+      // Entries that followed each other last time are copied as one run, the comma between them included.
+      if (run && run.end + 1 === reused.start) run = { start: run.start, end: reused.end };
+      else {
+        endRun();
+        built.push(comma);
+        run = reused;
+      }
+      continue;
+    }
+    endRun();
+    const text = `${json(id)}:${nodeEntry(project, node, c, specs.get(`${node.resourceType}.${node.name}`))}`;
+    entries.push({ id, key: c?.key, bytes: Buffer.byteLength(text) });
+    built.push(comma, text);
+  }
+  endRun();
   const macros = Object.fromEntries(
     [...project.macros.values()].map((m) => [`macro.${project.config.name}.${m.name}`, { name: m.name, kind: m.kind, original_file_path: m.file, line: m.line, arguments: m.params.map((p) => ({ name: p, default: m.defaults[p] })) }]),
   );
   const parentMap = idMap(project.order, project.parents);
   const childMap = idMap(project.order, project.children);
-  const json = JSON.stringify;
-  return `{"metadata":${json(metadata)},"nodes":{${nodes.join(',')}},"sources":${json(sources)},"macros":${json(macros)},"parent_map":${parentMap},"child_map":${childMap}}`;
+  built.push(`},"sources":${json(sources)},"macros":${json(macros)},"parent_map":${parentMap},"child_map":${childMap}}`);
+  chunks.push(built.join(''));
+  return { chunks, nodesStart: Buffer.byteLength(head), entries };
 }
 
 /** The JSON text of an object from each id to its list in `lists`, written directly: 10,000 keys make a slow object to build and walk. */

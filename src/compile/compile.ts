@@ -24,6 +24,8 @@ export interface CompiledNode {
   isIncremental: boolean;
   /** The SQL as a JSON string literal, when it is at hand: manifest.json copies it as it is. */
   readonly sqlJson?: string;
+  /** The compile key, when the SQL follows from it alone (not volatile): while it is unchanged, so is the node's manifest entry. */
+  readonly key?: string;
 }
 
 export interface CompileOptions {
@@ -83,7 +85,7 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
       const ephemerals = ephemeralChain(ephemeralRefs, compiled);
       const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
       const entry: CachedCompile = { key, sql: JsonText.of(sql), rendered: rendered === sql ? undefined : JsonText.of(rendered), ephemerals };
-      const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental, sqlJson: entry.sql.json };
+      const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental, sqlJson: entry.sql.json, key: project.volatile.has(id) ? undefined : key };
       compiled.set(id, result);
       fresh.add(id);
       opts.onFresh?.(result);
@@ -118,6 +120,10 @@ class ReusedNode implements CompiledNode {
 
   get sqlJson(): string {
     return this.entry.sql.json;
+  }
+
+  get key(): string {
+    return this.entry.key;
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { buildManifest, writeManifest } from '../../artifacts/manifest.js';
+import { writeCompiledManifest } from '../../artifacts/manifest.js';
 import { displayPath } from '../../config/profiles.js';
 import { SqlChecker } from '../../adapters/duckdb/sql-checker.js';
 import { CACHE_FILE } from '../../project/build-cache.js';
@@ -64,7 +64,7 @@ async function compileProject(project: LoadedProject, opts: CommonOptions, repor
     targetDir,
     runStartedAt: generatedAt,
     // Always: even when every node came from the cache, another selection than last time's changes what the manifest says was compiled.
-    whileWriting: ({ compiled }) => writeManifest(targetDir, buildManifest(project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' })),
+    whileWriting: ({ compiled }) => writeCompiledManifest(targetDir, project, compiled, { invocationId: randomUUID(), generatedAt, command: 'compile' }),
   });
   return {
     warehouse: selected.some((id) => project.nodes.get(id)!.config.materialized === 'incremental'),
