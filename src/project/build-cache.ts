@@ -1,9 +1,10 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeConfig, RefCall, SourceCall } from '../graph/nodes.js';
 import type { MacroFile } from '../templating/macros.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 import { JsonText } from './json-text.js';
+import { readText } from './read-text.js';
 
 /**
  * What parsing a model (or singular test) file gave, reused while its stamp and the global key
@@ -71,7 +72,7 @@ export class BuildCache {
     const cache = new BuildCache(globalKey);
     let text: string;
     try {
-      text = readFileSync(join(targetDir, CACHE_FILE), 'utf8');
+      text = readText(join(targetDir, CACHE_FILE));
     } catch {
       return cache;
     }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { optionalStamp } from './hash.js';
 import { JsonText } from './json-text.js';
+import { readText } from './read-text.js';
 
 /** Where a node's entry in manifest.json's nodes, `"<id>":{...}`, sits: from byte `start` to `end`. */
 export interface EntryRange {
@@ -63,7 +64,7 @@ export class ManifestEntries {
   }
 
   private static parse(targetDir: string, scope: string): ManifestEntries | undefined {
-    const index = readFileSync(join(targetDir, INDEX_FILE), 'utf8');
+    const index = readText(join(targetDir, INDEX_FILE));
     const headerEnd = index.indexOf('\n');
     const header = headerLine(targetDir, scope);
     if (!index.startsWith(`${header}\t`) || headerEnd === -1 || !index.endsWith('\n')) return undefined;
