@@ -2,7 +2,7 @@ import type { RelationKind, Warehouse } from '../adapters/adapter.js';
 import { relationKey } from '../adapters/adapter.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
-import type { CachedCompile } from '../project/build-cache.js';
+import type { BuildCache, CachedCompile } from '../project/build-cache.js';
 import { quickHash } from '../project/hash.js';
 import { JsonText } from '../project/json-text.js';
 import { parseTemplate } from '../templating/parse.js';
@@ -57,9 +57,8 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
     const isIncremental = incrementalRun(node, opts);
     const key = compileKey(project, node, stamp, isIncremental, keys);
     keys.set(id, key);
-    const cached = project.cache.compiledNode(id);
-    if (cached?.key === key && !project.volatile.has(id)) {
-      compiled.set(id, new ReusedNode(id, cached, isIncremental));
+    if (project.cache.compiledKey(id) === key && !project.volatile.has(id)) {
+      compiled.set(id, new ReusedNode(id, project.cache, isIncremental, key));
       continue;
     }
     const program = project.templates.get(id) ?? parseTemplate(project.sourceText.get(node.path) ?? '', node.path).program;
@@ -98,13 +97,18 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
   return { compiled, fresh, diagnostics };
 }
 
-/** A node compiled by an earlier run: its SQL is decoded from the cache only if something reads it. */
+/** A node compiled by an earlier run: its cache record is read, and its SQL decoded, only if something reads them. */
 class ReusedNode implements CompiledNode {
   constructor(
     readonly uniqueId: string,
-    private readonly entry: CachedCompile,
+    private readonly cache: BuildCache,
     readonly isIncremental: boolean,
+    readonly key: string,
   ) {}
+
+  private get entry(): CachedCompile {
+    return this.cache.compiledNode(this.uniqueId)!;
+  }
 
   get sql(): string {
     return this.entry.sql.text;
@@ -120,10 +124,6 @@ class ReusedNode implements CompiledNode {
 
   get sqlJson(): string {
     return this.entry.sql.json;
-  }
-
-  get key(): string {
-    return this.entry.key;
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { NodeConfig, RefCall, SourceCall } from '../graph/nodes.js';
 import type { MacroFile } from '../templating/macros.js';
 import type { Diagnostic } from '../util/diagnostics.js';
-import { JsonText } from './json-text.js';
+import { JsonText, jsonStringValue } from './json-text.js';
 import { readText } from './read-text.js';
 
 /**
@@ -58,7 +58,8 @@ const MAX_GARBAGE = 1;
  */
 export class BuildCache {
   private readonly models = new Map<string, CachedModel>();
-  private readonly compiled = new Map<string, CachedCompile>();
+  /** A record still as read (its fields after the id) until something needs more than its key. */
+  private readonly compiled = new Map<string, CachedCompile | string>();
   private macroFiles: Record<string, MacroFile> = {};
   private readonly appendedModels = new Set<string>();
   private readonly appendedCompiles = new Set<string>();
@@ -122,7 +123,18 @@ export class BuildCache {
   }
 
   compiledNode(id: string): CachedCompile | undefined {
-    return this.compiled.get(id);
+    const c = this.compiled.get(id);
+    if (typeof c !== 'string') return c;
+    const [key, ephemerals, sql, rendered] = c.split('\t') as [string, string, string, string];
+    const entry: CachedCompile = { key, sql: JsonText.fromJson(sql), rendered: rendered ? JsonText.fromJson(rendered) : undefined, ephemerals: ephemerals ? (JSON.parse(ephemerals) as string[]) : [] };
+    this.compiled.set(id, entry);
+    return entry;
+  }
+
+  /** The compile key of a node's cached SQL: all that a compile reads of the nodes it does not render again. */
+  compiledKey(id: string): string | undefined {
+    const c = this.compiled.get(id);
+    return typeof c === 'string' ? c.slice(0, c.indexOf('\t')) : c?.key;
   }
 
   setCompiled(id: string, entry: CachedCompile): void {
@@ -162,6 +174,10 @@ export class BuildCache {
     }
     for (const id of ids) {
       const c = this.compiled.get(id)!;
+      if (typeof c === 'string') {
+        out.push(`C\t${JSON.stringify(id)}\t${c}\n`);
+        continue;
+      }
       const ephemerals = c.ephemerals.length > 0 ? JSON.stringify(c.ephemerals) : '';
       out.push(`C\t${JSON.stringify(id)}\t${c.key}\t${ephemerals}\t${c.sql.json}\t${c.rendered?.json ?? ''}\n`);
     }
@@ -175,9 +191,16 @@ export class BuildCache {
     let lines = 0;
     for (let start = firstEnd + 1; start < text.length; ) {
       const end = text.indexOf('\n', start);
-      const fields = text.slice(start + 2, end).split('\t');
       const kind = text[start];
+      const fieldsStart = start + 2;
       start = end + 1;
+      if (kind === 'C') {
+        const idEnd = text.indexOf('\t', fieldsStart);
+        this.compiled.set(jsonStringValue(text.slice(fieldsStart, idEnd)), text.slice(idEnd + 1, end));
+        lines++;
+        continue;
+      }
+      const fields = text.slice(fieldsStart, end).split('\t');
       if (kind === 'H') {
         this.macroFiles = JSON.parse(fields[0]!) as Record<string, MacroFile>;
         continue;
@@ -186,9 +209,6 @@ export class BuildCache {
       if (kind === 'M') {
         const [path, stamp, kind, config, description, refs, sources, volatile, diagnostics] = JSON.parse(fields[0]!) as ModelMeta;
         this.models.set(path, { stamp, text: JsonText.fromJson(fields[1]!), kind, config, description: description ?? undefined, refs, sources, volatile, diagnostics });
-      } else if (kind === 'C') {
-        const [id, key, ephemerals, sql, rendered] = fields as [string, string, string, string, string];
-        this.compiled.set(JsonText.fromJson(id).text, { key, sql: JsonText.fromJson(sql), rendered: rendered ? JsonText.fromJson(rendered) : undefined, ephemerals: ephemerals ? (JSON.parse(ephemerals) as string[]) : [] });
       } else {
         return false;
       }

@@ -20,7 +20,7 @@ export class JsonText {
   }
 
   get text(): string {
-    return (this.decoded ??= decodeLiteral(this.literal!));
+    return (this.decoded ??= jsonStringValue(this.literal!));
   }
 
   get json(): string {
@@ -28,7 +28,7 @@ export class JsonText {
   }
 }
 
-/** A literal without a backslash is its text between the quotes: no need for JSON.parse. */
-function decodeLiteral(literal: string): string {
+/** The string a JSON string literal stands for; a literal without a backslash is its text between the quotes, no need for JSON.parse. */
+export function jsonStringValue(literal: string): string {
   return literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
 }

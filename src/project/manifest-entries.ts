@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { optionalStamp } from './hash.js';
-import { JsonText } from './json-text.js';
+import { jsonStringValue } from './json-text.js';
 import { readText } from './read-text.js';
 
 /** Where a node's entry in manifest.json's nodes, `"<id>":{...}`, sits: from byte `start` to `end`. */
@@ -80,7 +80,7 @@ export class ManifestEntries {
       const idJson = index.slice(lengthEnd + 1, lineEnd);
       // An entry starts with its id (compared as latin1: an id beyond ASCII only costs the reuse).
       if (manifest.toString('latin1', at, at + idJson.length + 2) !== `${idJson}:{`) return undefined;
-      if (key !== '') entries.set(JsonText.fromJson(idJson).text, { key, start: at, end });
+      if (key !== '') entries.set(jsonStringValue(idJson), { key, start: at, end });
       at = end + 1;
       line = lineEnd + 1;
     }
