@@ -6,7 +6,7 @@ import { optionalStamp } from '../project/hash.js';
 import type { LoadedProject } from '../project/load.js';
 import { ManifestEntries, type EntryRange, type WrittenEntry } from '../project/manifest-entries.js';
 import { relationName } from '../util/sql.js';
-import { writeText } from './write.js';
+import { overwriteFile, writeText } from './write.js';
 
 export interface InvocationInfo {
   invocationId: string;
@@ -35,7 +35,7 @@ const MANIFEST_BUILD = optionalStamp(fileURLToPath(import.meta.url));
 export function writeCompiledManifest(targetDir: string, project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo): void {
   const scope = `${MANIFEST_BUILD}:${project.cache.globalKey}`;
   const { chunks, nodesStart, entries } = assemble(project, compiled, info, ManifestEntries.read(targetDir, scope));
-  writeText(join(targetDir, 'manifest.json'), Buffer.concat([...chunks, '\n'].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  overwriteFile(join(targetDir, 'manifest.json'), Buffer.concat([...chunks, '\n'].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
   ManifestEntries.write(targetDir, scope, nodesStart, entries);
 }
 

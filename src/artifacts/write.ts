@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export function writeJson(file: string, value: unknown, pretty = true): void {
@@ -6,9 +6,26 @@ export function writeJson(file: string, value: unknown, pretty = true): void {
   writeFileSync(file, (pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)) + '\n');
 }
 
-export function writeText(file: string, text: string | Uint8Array): void {
+export function writeText(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+}
+
+/**
+ * Replaces a file's content by writing over it, then cutting it to the new length, instead of
+ * emptying it first: on a disk mounted with `discard` (as this VM's is), freeing a 12 MB file's
+ * blocks before writing it again costs 20-30 ms; writing over them, 5.
+ */
+export function overwriteFile(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT);
+  try {
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, written);
+    ftruncateSync(fd, bytes.length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { overwriteFile } from '../artifacts/write.js';
 import { join } from 'node:path';
 import type { NodeConfig, RefCall, SourceCall } from '../graph/nodes.js';
 import type { MacroFile } from '../templating/macros.js';
@@ -160,7 +161,7 @@ export class BuildCache {
 
   private writeWhole(file: string): void {
     const header = `${HEADER}\t${JSON.stringify(this.globalKey)}\nH\t${JSON.stringify(this.macroFiles)}\n`;
-    writeFileSync(file, header + this.lines([...this.models.keys()], [...this.compiled.keys()]));
+    overwriteFile(file, header + this.lines([...this.models.keys()], [...this.compiled.keys()]));
     this.linesInFile = this.models.size + this.compiled.size;
     this.rewrite = false;
   }
