@@ -35,7 +35,7 @@ const MANIFEST_BUILD = optionalStamp(fileURLToPath(import.meta.url));
 export function writeCompiledManifest(targetDir: string, project: LoadedProject, compiled: ReadonlyMap<string, CompiledNode>, info: InvocationInfo): void {
   const scope = `${MANIFEST_BUILD}:${project.cache.globalKey}`;
   const { chunks, nodesStart, entries } = assemble(project, compiled, info, ManifestEntries.read(targetDir, scope));
-  overwriteFile(join(targetDir, 'manifest.json'), Buffer.concat([...chunks, '\n'].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  overwriteFile(join(targetDir, 'manifest.json'), [...chunks, '\n']);
   ManifestEntries.write(targetDir, scope, nodesStart, entries);
 }
 

@@ -12,17 +12,22 @@ export function writeText(file: string, text: string): void {
 }
 
 /**
- * Replaces a file's content by writing over it, then cutting it to the new length, instead of
- * emptying it first: on a disk mounted with `discard` (as this VM's is), freeing a 12 MB file's
- * blocks before writing it again costs 20-30 ms; writing over them, 5.
+ * Replaces a file's content with `chunks`, one after the other, by writing over it, then cutting
+ * it to the new length, instead of emptying it first: on a disk mounted with `discard` (as this
+ * VM's is), freeing a 12 MB file's blocks before writing it again costs 20-30 ms; writing over
+ * them, 5. Chunks are written as they come, not joined first.
  */
-export function overwriteFile(file: string, data: string | Uint8Array): void {
+export function overwriteFile(file: string, chunks: readonly (string | Uint8Array)[]): void {
   mkdirSync(dirname(file), { recursive: true });
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT);
   try {
-    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, written);
-    ftruncateSync(fd, bytes.length);
+    let at = 0;
+    for (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
+      at += bytes.length;
+    }
+    ftruncateSync(fd, at);
   } finally {
     closeSync(fd);
   }

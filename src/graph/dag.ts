@@ -13,10 +13,11 @@ export function invert(parents: Adjacency): Map<string, string[]> {
 
 /**
  * Kahn's algorithm, always taking the smallest ready id, so the order is the same on every run.
- * Returns the order, or the ids left in (or behind) a cycle. Ids are numbered in sorted order
- * first, so the heap compares numbers rather than long, alike strings.
+ * Returns the order, or the ids left in (or behind) a cycle, and the children of every id as
+ * invert gives them (the walk builds them anyway). Ids are numbered in sorted order first, so the
+ * heap compares numbers rather than long, alike strings.
  */
-export function topologicalOrder(parents: Adjacency): { order: string[]; cyclic: string[] } {
+export function topologicalOrder(parents: Adjacency): { order: string[]; cyclic: string[]; children: Map<string, string[]> } {
   const ids = [...parents.keys()].sort();
   const rank = new Map(ids.map((id, i) => [id, i]));
   const waiting = new Int32Array(ids.length);
@@ -38,7 +39,8 @@ export function topologicalOrder(parents: Adjacency): { order: string[]; cyclic:
     for (const c of children[i]!) if (--waiting[c]! === 0) ready.push(c);
   }
   const cyclic = ids.filter((_, i) => waiting[i]! > 0);
-  return { order, cyclic };
+  // Each list was filled in sorted order of the child ids.
+  return { order, cyclic, children: new Map(ids.map((id, j) => [id, children[j]!.map((i) => ids[i]!)])) };
 }
 
 /** One cycle among `candidates`, as a closed path [a, b, ..., a]. */

@@ -161,7 +161,7 @@ export class BuildCache {
 
   private writeWhole(file: string): void {
     const header = `${HEADER}\t${JSON.stringify(this.globalKey)}\nH\t${JSON.stringify(this.macroFiles)}\n`;
-    overwriteFile(file, header + this.lines([...this.models.keys()], [...this.compiled.keys()]));
+    overwriteFile(file, [header, this.lines([...this.models.keys()], [...this.compiled.keys()])]);
     this.linesInFile = this.models.size + this.compiled.size;
     this.rewrite = false;
   }

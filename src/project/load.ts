@@ -6,7 +6,7 @@ import { loadProject, type ProjectConfig } from '../config/project.js';
 import { loadTarget, type Target } from '../config/profiles.js';
 import { readSchemaFile, type ResourceSpec, type SourceSpec } from '../config/schema-yaml.js';
 import { isRecord, parseYamlFile } from '../config/yaml-file.js';
-import { findCycle, invert, topologicalOrder } from '../graph/dag.js';
+import { findCycle, topologicalOrder } from '../graph/dag.js';
 import type { GraphNode } from '../graph/nodes.js';
 import type { Program } from '../templating/ast.js';
 import { analyzeMacros, parseMacroFile, type MacroDef, type MacroFile } from '../templating/macros.js';
@@ -244,7 +244,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
   for (const t of genericTests.values()) nodes.set(t.node.uniqueId, t.node);
 
   const parents = new Map([...nodes.values()].map((n) => [n.uniqueId, n.dependsOn]));
-  const { order, cyclic } = topologicalOrder(parents);
+  const { order, cyclic, children } = topologicalOrder(parents);
   if (cyclic.length > 0) {
     const cycle = findCycle(parents, cyclic) ?? cyclic;
     const names = cycle.map((id) => nodes.get(id)!.name).join(' → ');
@@ -252,7 +252,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     diagnostics.push(error(`dependency cycle: ${names} (${where}) — a model cannot depend on itself, directly or through others`, nodes.get(cycle[0]!)!.path));
   }
   return {
-    config, target, vars, files, nodes, parents, children: invert(parents), order, templates, sourceText, volatile, cache, macros,
+    config, target, vars, files, nodes, parents, children, order, templates, sourceText, volatile, cache, macros,
     genericTests: new Map([...genericTests].map(([id, t]) => [id, t.plan])),
     resourceSpecs: resources, sourceSpecs: sources, diagnostics,
   };

@@ -61,7 +61,7 @@ export class ManifestEntries {
   /** Records the entries of the manifest just written: joined by commas from byte `start` on. */
   static write(targetDir: string, scope: string, start: number, entries: readonly WrittenEntry[]): void {
     const lines = entries.map((e) => `${e.key ?? ''}\t${e.bytes}\t${JSON.stringify(e.id)}\n`);
-    overwriteFile(join(targetDir, INDEX_FILE), `${headerLine(targetDir, scope)}\t${start}\n${lines.join('')}`);
+    overwriteFile(join(targetDir, INDEX_FILE), [`${headerLine(targetDir, scope)}\t${start}\n${lines.join('')}`]);
   }
 
   private static parse(targetDir: string, scope: string): ManifestEntries | undefined {
