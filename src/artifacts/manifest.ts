@@ -5,6 +5,7 @@ import type { GraphNode } from '../graph/nodes.js';
 import { optionalStamp } from '../project/hash.js';
 import type { LoadedProject } from '../project/load.js';
 import { ManifestEntries, type EntryRange, type WrittenEntry } from '../project/manifest-entries.js';
+import { failuresSchema } from '../data-tests/run-test.js';
 import { relationName } from '../util/sql.js';
 import { overwriteFile, writeText } from './write.js';
 
@@ -110,7 +111,6 @@ function idMap(ids: readonly string[], lists: ReadonlyMap<string, string[]>): st
 
 /** A node's JSON text: its fields as JSON.stringify writes them, then raw_code, compiled and compiled_code from their literals. */
 function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNode | undefined, spec: { columns: { name: string; description?: string; dataType?: string }[] } | undefined): string {
-  const ephemeral = node.config.materialized === 'ephemeral';
   const fields = JSON.stringify({
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
@@ -121,7 +121,7 @@ function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNo
     fqn: node.fqn,
     schema: node.schema,
     alias: node.identifier,
-    relation_name: ephemeral ? null : relationName(node.schema, node.identifier),
+    relation_name: relationOf(node),
     config: node.config,
     tags: node.tags,
     description: node.description ?? '',
@@ -160,4 +160,13 @@ function sourceEntry(project: LoadedProject, node: GraphNode): Record<string, un
 /** Compact, as dbt writes it: pretty-printing a large project's manifest costs more than building it. */
 export function writeManifest(targetDir: string, manifest: string): void {
   writeText(join(targetDir, 'manifest.json'), manifest + '\n');
+}
+
+/**
+ * The table a node leaves in the warehouse, as dbt reports it: none for an ephemeral model, and for a
+ * test only the table of its failing rows, when store_failures keeps them.
+ */
+function relationOf(node: GraphNode): string | null {
+  if (node.resourceType === 'test') return node.config.store_failures === true ? relationName(failuresSchema(node.schema), node.name) : null;
+  return node.config.materialized === 'ephemeral' ? null : relationName(node.schema, node.identifier);
 }

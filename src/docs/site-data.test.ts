@@ -12,8 +12,8 @@ import { DOCS_PROJECT } from './test-support/docs-project.js';
 const dir = makeProject(DOCS_PROJECT);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fixtureManifest(): Manifest {
-  const { project, diagnostics } = loadFullProject({ projectDir: dir });
+function fixtureManifest(projectDir = dir): Manifest {
+  const { project, diagnostics } = loadFullProject({ projectDir });
   if (!project) throw new Error(diagnostics.map((d) => d.message).join('\n'));
   // As written to manifest.json and read back, whether buildManifest gives the object or its JSON text.
   const built: unknown = buildManifest(project, new Map(), { invocationId: 'test', generatedAt: '2026-01-01T00:00:00Z', command: 'compile' });
@@ -93,13 +93,23 @@ describe('site data from the manifest', () => {
   });
 
   it("names no relation for a test, unless it stores its failing rows: then the table they go to", () => {
-    const tests = Object.values(manifest.nodes).filter((n) => n.resource_type === 'test');
-    const storing = { ...tests[0]!, config: { ...tests[0]!.config, store_failures: true } };
-    const data = site({ ...manifest, nodes: { ...manifest.nodes, [storing.unique_id]: storing } });
-    const relation = (id: string) => data.details[data.index.nodes.findIndex((n) => n.id === id)]!.relation;
-    expect(relation(storing.unique_id)).toBe(`"main_test_failures"."${storing.name}"`);
-    expect(relation(tests[1]!.unique_id)).toBeNull();
-    expect(relation('model.test_project.customers')).toBe('"main"."customers"');
+    const storing = makeProject({
+      'models/orders.sql': 'select 1 as id\n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        tests:\n          - unique: { config: { store_failures: true } }\n          - not_null\n',
+    });
+    try {
+      const manifest = fixtureManifest(storing);
+      const relation = (id: string) => manifest.nodes[id]!.relation_name;
+      expect(relation('test.test_project.unique_orders_id')).toBe('"main_test_failures"."unique_orders_id"');
+      expect(relation('test.test_project.not_null_orders_id')).toBeNull();
+      expect(relation('model.test_project.orders')).toBe('"main"."orders"');
+      const data = site(manifest);
+      const shown = (id: string) => data.details[data.index.nodes.findIndex((n) => n.id === id)]!.relation;
+      expect(shown('test.test_project.unique_orders_id')).toBe('"main_test_failures"."unique_orders_id"');
+      expect(shown('test.test_project.not_null_orders_id')).toBeNull();
+    } finally {
+      rmSync(storing, { recursive: true, force: true });
+    }
   });
 
   it('takes statuses and timings from run_results.json and freshness from sources.json', () => {

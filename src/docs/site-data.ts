@@ -1,8 +1,6 @@
 import type { CatalogEntry } from '../artifacts/catalog.js';
 import type { DocsArtifacts, FreshnessResult, ManifestNode, RunResult } from './artifacts.js';
 import { mergeColumns, type SiteColumn } from './columns.js';
-import { failuresSchema } from '../data-tests/run-test.js';
-import { relationName } from '../util/sql.js';
 
 /** Nodes per detail chunk: a page loads one small script, never every node's SQL. */
 export const CHUNK_SIZE = 100;
@@ -158,7 +156,7 @@ export function statusClass(status: string, freshness: boolean): StatusClass {
 function nodeDetails(n: ManifestNode, entry: CatalogEntry | undefined, note: string | null, run: RunResult | undefined, fresh: FreshnessResult | undefined): NodeDetails {
   return {
     description: n.description,
-    relation: n.resource_type === 'test' ? failuresRelation(n) : n.relation_name,
+    relation: n.relation_name,
     loader: n.loader || null,
     loadedAtField: n.loaded_at_field ?? null,
     severity: typeof n.config.severity === 'string' ? n.config.severity : null,
@@ -169,11 +167,6 @@ function nodeDetails(n: ManifestNode, entry: CatalogEntry | undefined, note: str
     run: run ? runInfo(run) : null,
     freshness: fresh ? freshnessInfo(fresh) : null,
   };
-}
-
-/** A test builds nothing: only with store_failures does it leave its failing rows in a table, beside the models' schema. */
-function failuresRelation(n: ManifestNode): string | null {
-  return n.config.store_failures === true ? relationName(failuresSchema(n.schema), n.name) : null;
 }
 
 function columnsNote(n: ManifestNode, entry: CatalogEntry | undefined, warehouse: WarehouseState): string | null {
