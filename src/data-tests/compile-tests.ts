@@ -30,6 +30,11 @@ export function compileGenericTests(project: LoadedProject, ids: Iterable<string
       diagnostics.push(error(`test ${node.name}: ${target.name} is ephemeral, so there is no relation to test — test the models built from it`, plan.file, plan.line, plan.col));
       continue;
     }
+    const ephemeralArg = Object.entries(plan.relationArgs).find(([, rid]) => project.nodes.get(rid)!.config.materialized === 'ephemeral');
+    if (ephemeralArg) {
+      diagnostics.push(error(`test ${node.name}: argument "${ephemeralArg[0]}" refers to ${project.nodes.get(ephemeralArg[1])!.name}, which is ephemeral and never built — refer to a model built from it`, plan.file, plan.line, plan.col));
+      continue;
+    }
     const relation = filtered(relationOf(target), node.config.where);
     const relations = Object.fromEntries(Object.entries(plan.relationArgs).map(([arg, rid]) => [arg, relationOf(project.nodes.get(rid)!)]));
     try {
@@ -67,7 +72,10 @@ function renderContext(project: LoadedProject, node: GraphNode, runStartedAt: st
     isIncremental: false,
     resolveRef: (name) => {
       const n = byName.get(name);
-      return n ? { relation: relationOf(n) } : { error: `ref "${name}" does not match any model or seed` };
+      if (!n) return { error: `ref "${name}" does not match any model or seed` };
+      // A test's query runs on its own: an ephemeral model has no relation it could read.
+      if (n.config.materialized === 'ephemeral') return { error: `ref "${name}" is ephemeral and never built — a test can only read models built in the warehouse` };
+      return { relation: relationOf(n) };
     },
   });
 }

@@ -711,6 +711,25 @@ describe.concurrent('schema YAML errors in tests', () => {
     expect(existsSync(dbPath(dir))).toBe(false);
   });
 
+  it('a test that reads an ephemeral model, through an argument or a ref in its body, is an error at its place', async () => {
+    const dir = project({
+      'models/eph.sql': '{{config materialized="ephemeral"}}\nselect 1 as id\n',
+      'models/orders.sql': 'select 1 as id\n',
+      'macros/tests.sql': '{{#test "in_eph" model column_name}}\nselect * from {{model}} where {{column_name}} not in (select id from {{ref "eph"}})\n{{/test}}\n',
+      'models/schema.yml': columnTest("          - relationships: { to: ref('eph'), field: id }\n          - in_eph\n"),
+    });
+    const r = await runCli(['build'], dir);
+    expectStderr(
+      r,
+      [
+        'macros/tests.sql:2:70: error: test in_eph_orders_id: ref "eph" is ephemeral and never built — a test can only read models built in the warehouse',
+        'models/schema.yml:7:13: error: test relationships_orders_id__id__ref_eph_: argument "to" refers to eph, which is ephemeral and never built — refer to a model built from it',
+      ],
+      2,
+    );
+    expect(existsSync(dbPath(dir))).toBe(false);
+  });
+
   it('a column test listed on the model, and a duplicate test, are errors', async () => {
     const dir = withTests('version: 2\nmodels:\n  - name: orders\n    tests:\n      - not_null\n    columns:\n      - name: id\n        tests: [unique, unique]\n');
     const r = await runCli(['test'], dir);
