@@ -11,7 +11,7 @@ import { nodeRenderContext } from './render-context.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import { quoteIdent, relationName } from '../util/sql.js';
 import { cteName, injectCtes } from './ephemeral.js';
-import { lineOfOffset, templateLineFor } from './line-map.js';
+import { lineOfOffset, templateLineFor, templatePositionFor } from './line-map.js';
 
 export interface CompiledNode {
   uniqueId: string;
@@ -243,8 +243,8 @@ async function validateOne(project: LoadedProject, node: GraphNode, sql: string,
   const parsed = await warehouse.parse(sql);
   if (parsed.error !== undefined) {
     const template = project.sourceText.get(node.path) ?? '';
-    const line = parsed.offset === undefined ? undefined : templateLineFor(sql, template, lineOfOffset(sql, parsed.offset));
-    return [error(`SQL does not parse: ${parsed.error.replace(/^Parser Error: /, '')}`, node.path, line)];
+    const at = parsed.offset === undefined ? undefined : templatePositionFor(sql, template, parsed.offset);
+    return [error(`SQL does not parse: ${parsed.error.replace(/^Parser Error: /, '')}`, node.path, at?.line, at?.col)];
   }
   if (parsed.statements !== 1) {
     return [error(`${node.resourceType} ${node.name} holds ${parsed.statements} statements — a model is exactly one SELECT query`, node.path)];

@@ -15,6 +15,22 @@ export function templateLineFor(rendered: string, template: string, renderedLine
   return Math.min(anchors[i]! + (renderedLine - 1 - i) + 1, src.length);
 }
 
+/**
+ * The template line of a character offset in the rendered SQL, and its column when the template's
+ * own text reaches that far unchanged (the line up to its first mustache, or the whole line when it
+ * has none); after a mustache the rendered columns no longer match the template's.
+ */
+export function templatePositionFor(rendered: string, template: string, offset: number): { line: number; col?: number } {
+  const renderedLine = lineOfOffset(rendered, offset);
+  const line = templateLineFor(rendered, template, renderedLine);
+  const col = offset - (rendered.lastIndexOf('\n', offset - 1) + 1) + 1;
+  const renderedText = rendered.split('\n')[renderedLine - 1] ?? '';
+  const templateText = template.split('\n')[line - 1] ?? '';
+  const mustache = templateText.indexOf('{{');
+  const sameText = mustache === -1 ? renderedText === templateText && col <= templateText.length : renderedText.startsWith(templateText.slice(0, mustache)) && col <= mustache;
+  return sameText ? { line, col } : { line };
+}
+
 /** 1-based line of a character offset. */
 export function lineOfOffset(text: string, offset: number): number {
   let line = 1;

@@ -265,7 +265,7 @@ describe.concurrent('graph', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe.concurrent('SQL', () => {
-  it('a model that does not parse names the template file and the TEMPLATE line', async () => {
+  it('a model that does not parse names the template file, the TEMPLATE line and the column', async () => {
     // Rendered, {{config}} leaves nothing and the macro spans three lines: the bad line is 5 of the
     // rendered SQL, 4 of the template.
     const dir = makeProject({
@@ -273,7 +273,7 @@ describe.concurrent('SQL', () => {
       'models/bad.sql': '{{config materialized="table"}}\nselect 1 as a,\n  {{cents "amount"}} as dollars\nfrom where\n',
     });
     const r = await runCli(['compile'], dir);
-    expectStderr(r, ['models/bad.sql:4: error: SQL does not parse: syntax error at or near "where"'], 2);
+    expectStderr(r, ['models/bad.sql:4:6: error: SQL does not parse: syntax error at or near "where"'], 2);
     expect(existsSync(join(dir, 'target/compiled/test_project/models/bad.sql'))).toBe(false);
   });
 
@@ -406,7 +406,7 @@ describe.concurrent('errors leave the warehouse untouched', () => {
   it('a run stopped by a compile error does not create a warehouse that did not exist', async () => {
     const dir = makeProject({ 'models/broken.sql': 'select from where\n' });
     const r = await runCli(['run'], dir);
-    expectStderr(r, ['models/broken.sql:1: error: SQL does not parse: syntax error at or near "where"'], 2);
+    expectStderr(r, ['models/broken.sql:1:13: error: SQL does not parse: syntax error at or near "where"'], 2);
     expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
   });
 });
