@@ -20,13 +20,15 @@ export function useCli(path) {
 }
 
 /**
- * Copies dist/ and package.json into `dir` (node_modules linked, not copied) and returns the
- * snapshot's main.js, so a rebuild of dist/ while the bench runs cannot change what is measured.
+ * Copies dist/, src/docs/assets/ (the browser code the CLI reads at run time, shipped beside
+ * dist/) and package.json into `dir` (node_modules linked, not copied) and returns the snapshot's
+ * main.js, so a rebuild of dist/ while the bench runs cannot change what is measured.
  */
 export function snapshotCli(dir) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing — build first: npx tsc -p tsconfig.build.json`);
   mkdirSync(dir, { recursive: true });
   cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'src', 'docs', 'assets'), join(dir, 'src', 'docs', 'assets'), { recursive: true });
   cpSync(join(REPO_ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return join(dir, 'dist', 'cli', 'main.js');
