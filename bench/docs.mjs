@@ -5,12 +5,12 @@
 // /usr/bin/chromium through playwright-core): the index with its search list, a model's page with
 // its focused lineage drawn, and the whole-DAG view. Prints a markdown table of medians.
 // Options: --keep (keep the generated project), --quick (1,000 models, for trying the script).
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { COMPILE_PROJECT, generateProject, tempDir } from './generate.mjs';
-import { ChildFailure, CLI, REPO_ROOT, fmtMs, load1, machine, markdownTable, median, snapshotCli, timeCli, useCli } from './timing.mjs';
+import { ChildFailure, CLI, fmtMs, load1, machine, markdownTable, median, snapshotCli, timeCli, useCli } from './timing.mjs';
 
 const args = new Set(process.argv.slice(2));
 const KEEP = args.has('--keep');
@@ -84,8 +84,6 @@ let failed = false;
 let browser;
 try {
   useCli(snapshotCli(join(root, 'cli')));
-  // The site's browser code lives in src/docs/assets (shipped beside dist/), which the snapshot must carry too.
-  cpSync(join(REPO_ROOT, 'src', 'docs', 'assets'), join(root, 'cli', 'src', 'docs', 'assets'), { recursive: true });
   const n = MODELS.toLocaleString('en-US');
   log(`generating ${n} models ...`);
   const project = generateProject({ dir: join(root, 'docs10k'), models: MODELS, ...COMPILE_PROJECT });
