@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { query, readProjectFile, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
+import { exec, expectExit, expectStderr, output, readProjectFile, rows, runCli, summaryCounts, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -20,39 +20,8 @@ const PROJECT = 'test_project';
 const { project, track } = tempFolders();
 const dbPath = warehousePath;
 
-function output(r: CliResult): string {
-  return `${r.stdout}\n${r.stderr}`;
-}
-
-function expectExit(r: CliResult, code: number): void {
-  expect(r.code, `exit code; output was:\n${output(r)}`).toBe(code);
-}
-
-/** stderr is exactly these lines and the exit code is `code` (a project that cannot run). */
-function expectStderr(r: CliResult, lines: readonly string[], code: number): void {
-  expect(r.stderr, `output was:\n${output(r)}`).toBe(lines.map((l) => l + '\n').join(''));
-  expect(r.code).toBe(code);
-}
-
-function summaryCounts(r: CliResult): Record<string, number> {
-  const line = r.stdout.split('\n').find((l) => l.startsWith('Finished running '));
-  expect(line, `no summary line in:\n${output(r)}`).toBeDefined();
-  const counts: Record<string, number> = {};
-  for (const m of (line ?? '').matchAll(/\b([A-Z]+)=(\d+)/g)) counts[m[1]!] = Number(m[2]);
-  return counts;
-}
-
 function expectSummary(r: CliResult, expected: { PASS: number; WARN: number; ERROR: number; SKIP: number; TOTAL: number }): void {
   expect(summaryCounts(r), `summary of:\n${output(r)}`).toEqual(expected);
-}
-
-async function rows(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const raw = await query(dbPath(dir), sql);
-  return raw.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-}
-
-async function exec(dir: string, ...statements: string[]): Promise<void> {
-  for (const s of statements) await query(dbPath(dir), s);
 }
 
 const read = readProjectFile;

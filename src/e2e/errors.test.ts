@@ -7,15 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, makeProject, query, runCli, writeFile, type CliResult } from '../test-support/project.js';
+import { CLI, expectStderr, makeProject, query, runCli, writeFile, type CliResult } from '../test-support/project.js';
 
 const REPO_ROOT = resolve(CLI, '../../..');
-
-/** stderr is exactly these lines (nothing else: no stack trace, no extra noise) and the exit code is `code`. */
-function expectStderr(r: CliResult, lines: readonly string[], code: number): void {
-  expect(r.stderr).toBe(lines.map((l) => l + '\n').join(''));
-  expect(r.code).toBe(code);
-}
 
 function noStackTrace(r: CliResult): void {
   expect(r.stderr).not.toMatch(/^\s+at .+\(.*:\d+:\d+\)$/m);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query, readProjectFile, runCli, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
+import { exec, expectExit, output, readProjectFile, rows, runCli, summaryCounts, tempFolders, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -14,38 +14,13 @@ import { query, readProjectFile, runCli, tempFolders, warehousePath, writeFile, 
 
 const PROJECT = 'test_project';
 const { project } = tempFolders();
-const dbPath = warehousePath;
 
 function build(dir: string, ...args: string[]): Promise<CliResult> {
   return runCli(['build', ...args], dir);
 }
 
-function output(r: CliResult): string {
-  return `${r.stdout}\n${r.stderr}`;
-}
-
-/** Exit code check that prints the CLI's output when it does not match. */
-function expectExit(r: CliResult, code: number): void {
-  expect(r.code, `exit code; output was:\n${output(r)}`).toBe(code);
-}
-
-/** The counts of the final "Finished running ... PASS=n WARN=n ERROR=n SKIP=n TOTAL=n" line. */
-function summaryCounts(r: CliResult): Record<string, number> {
-  const line = r.stdout.split('\n').find((l) => l.startsWith('Finished running '));
-  expect(line, `no summary line in:\n${output(r)}`).toBeDefined();
-  const counts: Record<string, number> = {};
-  for (const m of (line ?? '').matchAll(/\b([A-Z]+)=(\d+)/g)) counts[m[1]!] = Number(m[2]);
-  return counts;
-}
-
 function expectSummary(r: CliResult, expected: { PASS: number; ERROR: number; SKIP: number; TOTAL: number }): void {
   expect(summaryCounts(r), `summary of:\n${output(r)}`).toEqual({ WARN: 0, ...expected });
-}
-
-/** Rows of a query against the project's warehouse, BIGINTs made numbers. */
-async function rows(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const raw = await query(dbPath(dir), sql);
-  return raw.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 async function scalar(dir: string, sql: string): Promise<unknown> {
@@ -53,10 +28,7 @@ async function scalar(dir: string, sql: string): Promise<unknown> {
   return first === undefined ? undefined : Object.values(first)[0];
 }
 
-/** Runs statements against the warehouse (to create or change source tables between runs). */
-async function exec(dir: string, ...statements: string[]): Promise<void> {
-  for (const s of statements) await query(dbPath(dir), s);
-}
+
 
 /** Every user table and view: "schema.name" → "table" | "view". */
 async function relations(dir: string): Promise<Record<string, string>> {

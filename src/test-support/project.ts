@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 /** The compiled CLI: tests run what users run (npm test builds it first). */
 export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
@@ -77,4 +77,40 @@ export async function query(dbPath: string, sql: string): Promise<Record<string,
   } finally {
     instance.closeSync();
   }
+}
+
+/** Rows of a query against the project's warehouse, BIGINTs made numbers. */
+export async function rows(dir: string, sql: string): Promise<Record<string, unknown>[]> {
+  const raw = await query(warehousePath(dir), sql);
+  return raw.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+}
+
+/** Runs statements against the project's warehouse (to create or change source tables between runs). */
+export async function exec(dir: string, ...statements: string[]): Promise<void> {
+  for (const s of statements) await query(warehousePath(dir), s);
+}
+
+/** A CLI run's stdout and stderr together, for assertion messages. */
+export function output(r: CliResult): string {
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+/** Exit code check that prints the CLI's output when it does not match. */
+export function expectExit(r: CliResult, code: number): void {
+  expect(r.code, `exit code; output was:\n${output(r)}`).toBe(code);
+}
+
+/** stderr is exactly these lines (no stack trace, no extra noise) and the exit code is `code`. */
+export function expectStderr(r: CliResult, lines: readonly string[], code: number): void {
+  expect(r.stderr, `output was:\n${output(r)}`).toBe(lines.map((l) => l + '\n').join(''));
+  expect(r.code).toBe(code);
+}
+
+/** The counts of the final "Finished running ... PASS=n WARN=n ERROR=n SKIP=n TOTAL=n" line. */
+export function summaryCounts(r: CliResult): Record<string, number> {
+  const line = r.stdout.split('\n').find((l) => l.startsWith('Finished running '));
+  expect(line, `no summary line in:\n${output(r)}`).toBeDefined();
+  const counts: Record<string, number> = {};
+  for (const m of (line ?? '').matchAll(/\b([A-Z]+)=(\d+)/g)) counts[m[1]!] = Number(m[2]);
+  return counts;
 }
