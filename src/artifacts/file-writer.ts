@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from '../util/worker-calls.js';
 import { writeIfChanged } from './write.js';
 
 export type WriterRequest = { id: number; files: [file: string, text: string][] } | 'close';
@@ -17,28 +17,15 @@ const WORKER_FROM = 1000;
  */
 export class FileWriter {
   private readonly worker?: Worker;
-  private readonly exited?: Promise<unknown>;
+  private readonly calls?: WorkerCalls<WriterReply>;
   private readonly dirs = new Map<string, 'created' | 'existing'>();
   private batch: [string, string][] = [];
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly done: Promise<void>[] = [];
-  private nextId = 0;
 
   constructor(expectedFiles: number) {
     if (expectedFiles < WORKER_FROM) return;
     this.worker = new Worker(new URL('./file-writer-worker.js', import.meta.url));
-    const ignore = () => undefined;
-    this.exited = once(this.worker, 'exit').then(ignore, ignore);
-    this.worker.on('message', (reply: WriterReply) => {
-      const waiter = this.pending.get(reply.id)!;
-      this.pending.delete(reply.id);
-      if (reply.message === undefined) waiter.resolve();
-      else waiter.reject(new Error(reply.message));
-    });
-    this.worker.on('error', (e) => {
-      for (const waiter of this.pending.values()) waiter.reject(e);
-      this.pending.clear();
-    });
+    this.calls = new WorkerCalls(this.worker);
   }
 
   add(file: string, text: string): void {
@@ -55,17 +42,18 @@ export class FileWriter {
       await Promise.all(this.done);
     } finally {
       this.worker.postMessage('close' satisfies WriterRequest);
-      await this.exited;
+      await this.calls!.exited;
     }
   }
 
   private send(): void {
-    const id = this.nextId++;
-    const written = new Promise<void>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const files = this.batch;
+    this.batch = [];
+    const written = this.calls!.call((id) => ({ id, files }) satisfies WriterRequest).then((reply) => {
+      if (reply.message !== undefined) throw new Error(reply.message);
+    });
     // close() awaits it; until then a failure must not count as unhandled.
     written.catch(() => undefined);
     this.done.push(written);
-    this.worker!.postMessage({ id, files: this.batch } satisfies WriterRequest);
-    this.batch = [];
   }
 }

@@ -1,7 +1,7 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Target } from '../../config/profiles.js';
 import { UserError, type Diagnostic } from '../../util/diagnostics.js';
+import { WorkerCalls } from '../../util/worker-calls.js';
 import type { Warehouse } from '../adapter.js';
 
 export type CheckRequest = { id: number; op: 'relations' } | { id: number; op: 'parse'; sql: string } | { id: number; op: 'close' };
@@ -14,27 +14,19 @@ export type CheckReply = { id: number; result?: unknown; diagnostics?: Diagnosti
  */
 export class SqlChecker implements Pick<Warehouse, 'relations' | 'parse'> {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-  /** Settles when the worker ends, whether closed or failed (a failure rejects the pending requests instead). */
-  private readonly exited: Promise<void>;
+  private readonly calls: WorkerCalls<CheckReply>;
 
   constructor(target: Target, display: string) {
     this.worker = new Worker(new URL('./sql-check-worker.js', import.meta.url), { workerData: { target, display } });
-    this.worker.on('message', (reply: CheckReply) => this.settle(reply));
-    this.worker.on('error', (e) => this.failAll(e));
-    this.exited = once(this.worker, 'exit').then(
-      () => undefined,
-      () => undefined,
-    );
+    this.calls = new WorkerCalls(this.worker);
   }
 
   relations(): ReturnType<Warehouse['relations']> {
-    return this.request({ id: this.nextId++, op: 'relations' }) as ReturnType<Warehouse['relations']>;
+    return this.request((id) => ({ id, op: 'relations' })) as ReturnType<Warehouse['relations']>;
   }
 
   parse(sql: string): ReturnType<Warehouse['parse']> {
-    return this.request({ id: this.nextId++, op: 'parse', sql }) as ReturnType<Warehouse['parse']>;
+    return this.request((id) => ({ id, op: 'parse', sql })) as ReturnType<Warehouse['parse']>;
   }
 
   /**
@@ -42,27 +34,15 @@ export class SqlChecker implements Pick<Warehouse, 'relations' | 'parse'> {
    * open in a worker aborts in DuckDB's native teardown.
    */
   async close(): Promise<void> {
-    this.worker.postMessage({ id: this.nextId++, op: 'close' } satisfies CheckRequest);
-    await this.exited;
+    // The worker ends on it without replying: the id is never read.
+    this.worker.postMessage({ id: -1, op: 'close' } satisfies CheckRequest);
+    await this.calls.exited;
   }
 
-  private request(request: CheckRequest): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      this.worker.postMessage(request);
-    });
-  }
-
-  private settle(reply: CheckReply): void {
-    const waiter = this.pending.get(reply.id)!;
-    this.pending.delete(reply.id);
-    if (reply.diagnostics) waiter.reject(new UserError(reply.diagnostics));
-    else if (reply.message !== undefined) waiter.reject(new Error(reply.message));
-    else waiter.resolve(reply.result);
-  }
-
-  private failAll(e: Error): void {
-    for (const waiter of this.pending.values()) waiter.reject(e);
-    this.pending.clear();
+  private async request(make: (id: number) => CheckRequest): Promise<unknown> {
+    const reply = await this.calls.call(make);
+    if (reply.diagnostics) throw new UserError(reply.diagnostics);
+    if (reply.message !== undefined) throw new Error(reply.message);
+    return reply.result;
   }
 }
