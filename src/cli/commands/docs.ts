@@ -55,7 +55,7 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
 async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, run: RunArtifacts, reporter: Reporter): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
   const none = { written: false, charts: 0, diagnostics: [] };
   if (!loaded.settings || !existsSync(join(loaded.settings.config.dir, DASHBOARD_FILE))) return none;
-  // compile has just loaded this project and reported its diagnostics.
+  // compile has reported this project's diagnostics (and, answered by its fingerprint, never loaded it): load it quietly.
   const { project } = loadFromSettings(loaded);
   if (!project) return none;
   const result = await writeDashboard({ project, connection, outDir, run });
