@@ -16,6 +16,7 @@ import { failuresSchema } from '../../data-tests/run-test.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
 import { isFailure, type NodeResult } from '../../execute/results.js';
+import { reachable } from '../../graph/dag.js';
 import type { ResourceType } from '../../graph/nodes.js';
 import type { LoadedProject } from '../../project/load.js';
 import { quoteIdent } from '../../util/sql.js';
@@ -77,7 +78,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       for (const [key, kind] of await warehouse.relations()) prepared.existing.set(key, kind);
     }
     // Nothing is built on a table whose landing failed: its rows may be stale or partial.
-    const blocked = descendantsOf(project, landed.filter(isFailure).map((r) => r.uniqueId));
+    const blocked = new Set(landed.filter(isFailure).flatMap((r) => [...reachable(project.children, r.uniqueId)]));
     const skippedByLanding = runnable.filter((id) => blocked.has(id)).map((id) => skippedResult(id, 'skipped because landing its source failed'));
     runnable = runnable.filter((id) => !blocked.has(id));
     for (const r of skippedByLanding) reporter.info(`SKIP ${project.nodes.get(r.uniqueId)!.name}: ${r.message}`);
@@ -113,19 +114,6 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     warehouse.close();
     writeManifest(targetDir, buildManifest(project, prepared?.compiled ?? new Map(), info));
   }
-}
-
-function descendantsOf(project: LoadedProject, ids: readonly string[]): Set<string> {
-  const found = new Set<string>();
-  const queue = [...ids];
-  while (queue.length > 0) {
-    for (const child of project.children.get(queue.pop()!) ?? []) {
-      if (found.has(child)) continue;
-      found.add(child);
-      queue.push(child);
-    }
-  }
-  return found;
 }
 
 function skippedResult(uniqueId: string, message: string): NodeResult {
