@@ -27,3 +27,9 @@ export interface NodeResult {
 export function isFailure(r: NodeResult): boolean {
   return r.status === 'error' || r.status === 'fail';
 }
+
+/** A node that did not run: SKIP, with why. */
+export function skippedResult(uniqueId: string, message: string): NodeResult {
+  const now = new Date().toISOString();
+  return { uniqueId, status: 'skipped', statusText: 'SKIP', message, startedAt: now, completedAt: now, executionTime: 0, thread: 0 };
+}

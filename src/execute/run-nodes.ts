@@ -9,7 +9,7 @@ import { materialize } from '../materializations/index.js';
 import { MaterializationError } from '../materializations/incremental.js';
 import type { LoadedProject } from '../project/load.js';
 import type { Reporter } from '../cli/reporter.js';
-import type { NodeResult } from './results.js';
+import { skippedResult, type NodeResult } from './results.js';
 import { schedule } from './scheduler.js';
 import { describeSqlError } from './sql-errors.js';
 
@@ -63,9 +63,8 @@ export async function executeNodes(
       skip: (id, because) => {
         const node = project.nodes.get(id)!;
         const index = ++started;
-        const now = new Date().toISOString();
         const cause = because ? `skipped because ${project.nodes.get(because)?.name ?? because} failed` : 'skipped: the run stopped at the first failure (--fail-fast)';
-        const result: NodeResult = { uniqueId: id, status: 'skipped', statusText: 'SKIP', message: cause, startedAt: now, completedAt: now, executionTime: 0, thread: 0 };
+        const result = skippedResult(id, cause);
         results.push(result);
         reporter.nodeDone(index, total, node.resourceType === 'test' ? node.name : `relation ${node.schema}.${node.identifier}`, result);
       },

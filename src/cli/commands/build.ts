@@ -15,7 +15,7 @@ import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data
 import { failuresSchema } from '../../data-tests/run-test.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
-import { isFailure, type NodeResult } from '../../execute/results.js';
+import { isFailure, skippedResult, type NodeResult } from '../../execute/results.js';
 import { reachable } from '../../graph/dag.js';
 import type { ResourceType } from '../../graph/nodes.js';
 import type { LoadedProject } from '../../project/load.js';
@@ -114,11 +114,6 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     warehouse.close();
     writeManifest(targetDir, buildManifest(project, prepared?.compiled ?? new Map(), info));
   }
-}
-
-function skippedResult(uniqueId: string, message: string): NodeResult {
-  const now = new Date().toISOString();
-  return { uniqueId, status: 'skipped', statusText: 'SKIP', message, startedAt: now, completedAt: now, executionTime: 0, thread: 0 };
 }
 
 /**
