@@ -24,7 +24,7 @@ export function discoverFiles(project: ProjectConfig): ProjectFiles {
       { cwd: project.dir, ignore: ['**/node_modules/**'], onlyFiles: true, dot: false, followSymbolicLinks: true },
     )
     .sort();
-  const below = (path: string, rs: readonly string[]) => rs.some((r) => path.length > r.length && path[r.length] === '/' && path.startsWith(r));
+  const below = (path: string, rs: readonly string[]) => rs.some((r) => isBelow(path, r));
   const ofType = (ext: RegExp, rs: readonly string[], unless: readonly string[] = []) => all.filter((f) => ext.test(f) && below(f, rs) && !below(f, unless));
   return {
     models: ofType(/\.sql$/, modelRoots),
@@ -42,12 +42,17 @@ function trimSlash(p: string): string {
   return trimmed.get(p) ?? trimmed.set(p, p.replace(/^\.\//, '').replace(/\/+$/, '')).get(p)!;
 }
 
+/** Whether `path` is inside the folder `root` (both relative, trimmed): `root/…`, without building `root + '/'`. */
+function isBelow(path: string, root: string): boolean {
+  return path.length > root.length && path[root.length] === '/' && path.startsWith(root);
+}
+
 /** Folders between the resource root and the file, e.g. models/staging/a/x.sql → ['staging', 'a']. */
 export function foldersBelowRoot(path: string, roots: readonly string[]): string[] {
   let rest = path;
   for (const r of roots) {
     const root = trimSlash(r);
-    if (path.length > root.length && path[root.length] === '/' && path.startsWith(root)) {
+    if (isBelow(path, root)) {
       rest = path.slice(root.length + 1);
       break;
     }
