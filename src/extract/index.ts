@@ -6,7 +6,6 @@ import { UserError } from '../util/diagnostics.js';
 import { extractTables, type ExtractLog, type ExtractOptions } from './run-extract.js';
 import { activeTools } from './sample-data.js';
 import { supabaseTables, type ExtractTable } from './table-config.js';
-import { warehouseConnection } from './warehouse-connection.js';
 
 export { extractTables, type ExtractLog, type ExtractOptions } from './run-extract.js';
 export { supabaseTables, type ExtractTable } from './table-config.js';
@@ -46,7 +45,7 @@ export async function extractForSelection(
   }
   const tables = projectTables(project).filter((t) => needed.has(t.uniqueId));
   if (tables.length === 0) return [];
-  const conn = await warehouseConnection(warehouse);
+  const conn = await warehouse.connect();
   try {
     return await extractTables(conn, tables, log, { ...options, sample: sampleOptionsFor(project) });
   } finally {

@@ -24,11 +24,10 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
   }
   reporter.info(`Extracting ${plural(tables.length, 'table')} from Supabase`);
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
-  const { warehouseConnection } = await import('../../extract/warehouse-connection.js');
   const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path));
   const log = progressLog(reporter, opts.logFormat === 'text' && Boolean(process.stdout.isTTY));
   try {
-    const conn = await warehouseConnection(warehouse);
+    const conn = await warehouse.connect();
     try {
       const results = await extractTables(conn, tables, log, { fullRefresh: Boolean(opts.fullRefresh), sample: sampleOptionsFor(project) });
       const elapsed = (performance.now() - started) / 1000;
