@@ -1,23 +1,16 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTimestamp } from '../extract/prng.js';
 import { PostgrestServer } from '../extract/postgrest-server.js';
 import { activeTools, generateSample, SAMPLE_TABLES, type Row } from '../extract/sample-data.js';
 import { makeProject, runCli } from '../test-support/project.js';
+import { cliEnv, copyRootProject, REPO } from '../test-support/root-project.js';
 
 // The analytics project at the repository root, built by the compiled CLI with real DuckDB.
 
 // ————— Helpers —————
-
-/** The repository root: the analytics project lives there beside src/. */
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** What makes up the analytics project (and nothing else: no data/, no target/). */
-const PROJECT_FILES = ['project.yml', 'profiles.yml', 'models', 'seeds', 'macros', 'tests', 'sample_queries.sql'] as const;
 
 /** The star schema the BI queries read. */
 const STAR_TABLES = ['dim_tools', 'dim_time', 'dim_sessions', 'dim_event_types', 'fact_analytics', 'fact_daily_kpis'] as const;
@@ -30,18 +23,9 @@ afterAll(() => {
 
 /** Copies the repo's analytics project into a new temp folder (removed after the file's tests). */
 function copyProject(prefix = 'modelrun-warehouse-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = copyRootProject(prefix);
   tempDirs.push(dir);
-  for (const f of PROJECT_FILES) cpSync(join(REPO, f), join(dir, f), { recursive: true });
   return dir;
-}
-
-/**
- * Env for a CLI child: runCli merges process.env first, so credentials a developer has exported are
- * blanked (an empty value counts as unset) unless given here.
- */
-function cliEnv(over: Record<string, string>): Record<string, string> {
-  return { SUPABASE_URL: '', SUPABASE_SERVICE_ROLE_KEY: '', SUPABASE_SERVICE_KEY: '', MODELRUN_NOW: '', ...over };
 }
 
 const toPlain = (v: unknown): unknown => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v);
