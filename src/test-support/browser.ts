@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO } from './root-project.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium; tests never download a browser of their own. */
@@ -34,7 +34,6 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
   return { page, problems };
 }
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Where a browser suite saves its screenshot: target/screenshots/ on every run, so a test run leaves the
