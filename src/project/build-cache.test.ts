@@ -138,6 +138,18 @@ describe('compile of an unchanged project', () => {
     expect(compiled('b.sql')).toContain('where usd > 0');
   });
 
+  it('compiles again when MODELRUN_NOW moves the clock that recency tests compile in', async () => {
+    const dir = makeProject({
+      'models/a.sql': 'select current_date as d\n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    tests:\n      - recency: { datepart: day, interval: 1, field: d }\n',
+    });
+    const test = () => readFileSync(join(dir, 'target/compiled/test_project/models/schema.yml/recency_a_day__d__1.sql'), 'utf8');
+    expect((await runCli(['compile'], dir, { MODELRUN_NOW: '2024-01-01T00:00:00Z' })).code).toBe(0);
+    expect(test()).toContain('2024-01-01');
+    expect((await runCli(['compile'], dir, { MODELRUN_NOW: '2025-06-30T00:00:00Z' })).code).toBe(0);
+    expect(test()).toContain('2025-06-30');
+  });
+
   it('writes no record for templates that read the environment', async () => {
     const dir = makeProject({ 'models/a.sql': 'select \'{{env_var "WHO" "me"}}\' as who\n' });
     expect((await runCli(['compile'], dir, { WHO: 'ann' })).code).toBe(0);

@@ -79,14 +79,15 @@ function targetDirOf(settings: ProjectSettings): string {
 
 /**
  * The fingerprint of a compile: the project's inputs, the options that change what is compiled,
- * the outputs it left in target/ (a deleted or rewritten manifest means work to do), and the
- * warehouse file when incremental models make the SQL depend on what it holds.
+ * MODELRUN_NOW (the clock that freshness and recency tests compile in), the outputs it left in
+ * target/ (a deleted or rewritten manifest means work to do), and the warehouse file when
+ * incremental models make the SQL depend on what it holds.
  */
 function fingerprint(settings: ProjectSettings, opts: CommonOptions, withWarehouse: boolean): string {
   const targetDir = targetDirOf(settings);
   const outputs = ['manifest.json', CACHE_FILE, join('compiled', settings.config.name)].map((f) => optionalStamp(join(targetDir, f)));
   const warehouse = withWarehouse ? ['', '.wal'].map((suffix) => optionalStamp(settings.target.path + suffix)) : [];
-  return projectFingerprint(settings, [JSON.stringify([opts.select, opts.exclude, Boolean(opts.fullRefresh)]), ...outputs, ...warehouse]);
+  return projectFingerprint(settings, [JSON.stringify([opts.select, opts.exclude, Boolean(opts.fullRefresh), process.env.MODELRUN_NOW ?? null]), ...outputs, ...warehouse]);
 }
 
 function isVolatile(project: LoadedProject): boolean {
