@@ -44,7 +44,7 @@ export interface LoadedProject {
   children: Map<string, string[]>;
   /** Dependency order of every node. */
   order: string[];
-  /** Templates parsed in this run; the others come from the cache and are parsed again only if rendered. */
+  /** Templates parsed by Handlebars in this run; the others are parsed again only if rendered (see ParsedSqlNode). */
   templates: Map<string, Program>;
   sourceText: SourceTexts;
   /** Volatile templates read the environment or the clock: their compiled SQL is never reused. */

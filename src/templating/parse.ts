@@ -7,10 +7,13 @@ import { parseFlatTemplate } from './fast-parse.js';
 const load = createRequire(import.meta.url);
 let handlebars: typeof import('handlebars') | undefined;
 
-/** Parses a template, turning Handlebars' syntax errors into a diagnostic at file:line:col. */
-export function parseTemplate(text: string, file: string): { program?: Program; diagnostics: Diagnostic[] } {
+/**
+ * Parses a template, turning Handlebars' syntax errors into a diagnostic at file:line:col.
+ * `flat` says the template was parsed without Handlebars, which makes parsing it again cheap.
+ */
+export function parseTemplate(text: string, file: string): { program?: Program; flat?: boolean; diagnostics: Diagnostic[] } {
   const flat = parseFlatTemplate(text);
-  if (flat) return { program: flat, diagnostics: [] };
+  if (flat) return { program: flat, flat: true, diagnostics: [] };
   try {
     handlebars ??= load('handlebars') as typeof import('handlebars');
     return { program: handlebars.parse(text), diagnostics: [] };
