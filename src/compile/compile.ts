@@ -1,13 +1,14 @@
 import type { RelationKind, Warehouse } from '../adapters/adapter.js';
 import { relationKey } from '../adapters/adapter.js';
-import type { GraphNode } from '../graph/nodes.js';
+import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load.js';
 import type { BuildCache, CachedCompile } from '../project/build-cache.js';
 import { quickHash } from '../project/hash.js';
 import { JsonText } from '../project/json-text.js';
+import type { Program } from '../templating/ast.js';
 import { parseTemplate } from '../templating/parse.js';
 import { RenderError, TemplateEnvironment } from '../templating/render.js';
-import { nodeRenderContext } from './render-context.js';
+import { nodeRenderContext, type RenderProject } from './render-context.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import { quoteIdent, relationName } from '../util/sql.js';
 import { cteName, injectCtes } from './ephemeral.js';
@@ -55,7 +56,7 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
     const stamp = project.cache.model(node.path)?.stamp;
     if (stamp === undefined) continue;
     const isIncremental = incrementalRun(node, opts);
-    const key = compileKey(project, node, stamp, isIncremental, keys);
+    const key = compileKey(project.nodes, node, stamp, isIncremental, keys);
     keys.set(id, key);
     if (project.cache.compiledKey(id) === key && !project.volatile.has(id)) {
       compiled.set(id, new ReusedNode(id, project.cache, isIncremental, key));
@@ -63,28 +64,10 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
     }
     const program = project.templates.get(id) ?? parseTemplate(project.sourceText.get(node.path) ?? '', node.path).program;
     if (!program) continue;
-    const ephemeralRefs: string[] = [];
-    const ctx = nodeRenderContext(project, node, opts.runStartedAt, {
-      isIncremental,
-      resolveRef: (name) => {
-        const target = byName.get(name);
-        if (!target) return { error: `ref "${name}" does not match any model or seed` };
-        if (!node.dependsOn.includes(target.uniqueId)) {
-          return { error: `${node.name} refers to "${name}" through a macro argument, which modelrun cannot see before rendering — add a line "-- depends_on: {{ref "${name}"}}" to ${node.path}` };
-        }
-        if (target.config.materialized === 'ephemeral') {
-          ephemeralRefs.push(target.uniqueId);
-          return { relation: quoteIdent(cteName(target.name)) };
-        }
-        return { relation: relationName(target.schema, target.identifier) };
-      },
-    });
     try {
-      const rendered = tidy(env.render(program, ctx));
-      const ephemerals = ephemeralChain(ephemeralRefs, compiled);
-      const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
-      const entry: CachedCompile = { key, sql: JsonText.of(sql), rendered: rendered === sql ? undefined : JsonText.of(rendered), ephemerals };
-      const result = { uniqueId: id, sql, rendered, ephemerals, isIncremental, sqlJson: entry.sql.json, key: project.volatile.has(id) ? undefined : key };
+      const r = renderNode(env, project, node, program, { byName, isIncremental, runStartedAt: opts.runStartedAt, compiled });
+      const entry = cachedCompile(key, r);
+      const result = { uniqueId: id, ...r, isIncremental, sqlJson: entry.sql.json, key: project.volatile.has(id) ? undefined : key };
       compiled.set(id, result);
       fresh.add(id);
       opts.onFresh?.(result);
@@ -95,6 +78,54 @@ export function compileNodes(project: LoadedProject, ids: ReadonlySet<string>, o
     }
   }
   return { compiled, fresh, diagnostics };
+}
+
+/** What a node's dependents read of it: its relation, or, for an ephemeral model, the CTE it is inlined as. */
+export type RelationNode = Pick<GraphNode, 'uniqueId' | 'name' | 'schema' | 'identifier'> & { config: Pick<NodeConfig, 'materialized'> };
+
+export interface Rendered {
+  sql: string;
+  rendered: string;
+  ephemerals: string[];
+}
+
+/**
+ * A node's SQL from its template: each ref becomes its model's relation, or the CTE of an
+ * ephemeral model, inlined from `compiled` (which holds the ephemeral models rendered before).
+ * Throws RenderError.
+ */
+export function renderNode(
+  env: TemplateEnvironment,
+  project: RenderProject,
+  node: GraphNode,
+  program: Program,
+  { byName, isIncremental, runStartedAt, compiled }: { byName: ReadonlyMap<string, RelationNode>; isIncremental: boolean; runStartedAt: string; compiled: ReadonlyMap<string, Pick<CompiledNode, 'rendered' | 'ephemerals'>> },
+): Rendered {
+  const ephemeralRefs: string[] = [];
+  const ctx = nodeRenderContext(project, node, runStartedAt, {
+    isIncremental,
+    resolveRef: (name) => {
+      const target = byName.get(name);
+      if (!target) return { error: `ref "${name}" does not match any model or seed` };
+      if (!node.dependsOn.includes(target.uniqueId)) {
+        return { error: `${node.name} refers to "${name}" through a macro argument, which modelrun cannot see before rendering — add a line "-- depends_on: {{ref "${name}"}}" to ${node.path}` };
+      }
+      if (target.config.materialized === 'ephemeral') {
+        ephemeralRefs.push(target.uniqueId);
+        return { relation: quoteIdent(cteName(target.name)) };
+      }
+      return { relation: relationName(target.schema, target.identifier) };
+    },
+  });
+  const rendered = tidy(env.render(program, ctx));
+  const ephemerals = ephemeralChain(ephemeralRefs, compiled);
+  const sql = injectCtes(rendered, ephemerals.map((e) => ({ name: project.nodes.get(e)!.name, sql: compiled.get(e)!.rendered })));
+  return { sql, rendered, ephemerals };
+}
+
+/** The build cache's record of a node rendered under compile key `key`. */
+export function cachedCompile(key: string, { sql, rendered, ephemerals }: Rendered): CachedCompile {
+  return { key, sql: JsonText.of(sql), rendered: rendered === sql ? undefined : JsonText.of(rendered), ephemerals };
 }
 
 /** A node compiled by an earlier run: its cache record is read, and its SQL decoded, only if something reads them. */
@@ -133,9 +164,9 @@ class ReusedNode implements CompiledNode {
  * (as they determine the cached parse it comes from), and serialising 10,000 configurations cost
  * more than the rest of the key. The path also makes a moved file compile again, to its new place.
  */
-function compileKey(project: LoadedProject, node: GraphNode, stamp: string, isIncremental: boolean, keys: ReadonlyMap<string, string>): string {
+export function compileKey(nodes: ReadonlyMap<string, RelationNode>, node: GraphNode, stamp: string, isIncremental: boolean, keys: ReadonlyMap<string, string>): string {
   const parents = node.dependsOn.map((p) => {
-    const parent = project.nodes.get(p)!;
+    const parent = nodes.get(p)!;
     return `${p}=${parent.schema}.${parent.identifier}:${parent.config.materialized === 'ephemeral' ? (keys.get(p) ?? '') : ''}`;
   });
   return quickHash(node.path, stamp, String(isIncremental), node.schema, node.identifier, ...parents);
@@ -164,7 +195,7 @@ function withEphemeralAncestors(project: LoadedProject, ids: ReadonlySet<string>
 }
 
 /** The ephemeral models a query needs, each after the ones it needs itself. */
-function ephemeralChain(direct: readonly string[], compiled: ReadonlyMap<string, CompiledNode>): string[] {
+function ephemeralChain(direct: readonly string[], compiled: ReadonlyMap<string, Pick<CompiledNode, 'ephemerals'>>): string[] {
   const chain: string[] = [];
   const add = (id: string) => {
     if (chain.includes(id)) return;
@@ -183,6 +214,9 @@ function tidy(sql: string): string {
 const QUERY_START = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\(|[A-Za-z]+)/;
 const QUERY_KEYWORDS = ['select', 'with', 'from', 'values', 'table', 'pivot', 'unpivot', '('];
 
+/** What checking a node's SQL reads of its project: the node, and its template to point errors at. */
+type CheckedProject = Pick<LoadedProject, 'nodes' | 'sourceText'>;
+
 /** Compiled queries per parser call: large enough that per-call costs vanish, small enough that parsing keeps pace with rendering. */
 const BATCH = 1000;
 
@@ -197,7 +231,7 @@ export class SqlValidator {
   private readonly batches: Promise<Diagnostic[]>[] = [];
   private batch: { node: GraphNode; sql: string }[] = [];
 
-  constructor(private readonly project: LoadedProject, private readonly warehouse: Pick<Warehouse, 'parse'>) {}
+  constructor(private readonly project: CheckedProject, private readonly warehouse: Pick<Warehouse, 'parse'>) {}
 
   add(c: CompiledNode): void {
     const node = this.project.nodes.get(c.uniqueId)!;
@@ -239,7 +273,7 @@ export class SqlValidator {
   }
 }
 
-async function validateOne(project: LoadedProject, node: GraphNode, sql: string, warehouse: Pick<Warehouse, 'parse'>): Promise<Diagnostic[]> {
+async function validateOne(project: CheckedProject, node: GraphNode, sql: string, warehouse: Pick<Warehouse, 'parse'>): Promise<Diagnostic[]> {
   const parsed = await warehouse.parse(sql);
   if (parsed.error !== undefined) {
     const template = project.sourceText.get(node.path) ?? '';

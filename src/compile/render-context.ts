@@ -3,13 +3,19 @@ import type { LoadedProject } from '../project/load.js';
 import type { RenderContext } from '../templating/render.js';
 import { relationName } from '../util/sql.js';
 
+/** What rendering reads of the project: vars, target, its name, and where the nodes a template names are. */
+export type RenderProject = Pick<LoadedProject, 'vars' | 'target'> & {
+  config: Pick<LoadedProject['config'], 'name'>;
+  nodes: ReadonlyMap<string, Pick<GraphNode, 'name' | 'schema' | 'identifier'>>;
+};
+
 /**
  * What every template rendered for a node sees: its relation, vars, env, target, model and
  * sources. Callers add how `ref` resolves and whether the run is incremental, which differ
  * between models (ephemeral CTEs, depends_on checks) and generic tests.
  */
 export function nodeRenderContext(
-  project: LoadedProject,
+  project: RenderProject,
   node: GraphNode,
   runStartedAt: string,
   own: Pick<RenderContext, 'isIncremental' | 'resolveRef'>,

@@ -166,21 +166,21 @@ export class BuildCache {
     this.rewrite = false;
   }
 
+  /**
+   * Appends records to the cache in `targetDir` without reading it, as a compile of a few edited
+   * models does (see compile/compile-edits.ts): later lines replace earlier ones when it is read.
+   */
+  static append(targetDir: string, models: ReadonlyMap<string, CachedModel>, compiles: ReadonlyMap<string, CachedCompile>): void {
+    const lines = [...[...models].map(([path, m]) => modelLine(path, m)), ...[...compiles].map(([id, c]) => compiledLine(id, c))];
+    appendFileSync(join(targetDir, CACHE_FILE), lines.join(''));
+  }
+
   private lines(paths: readonly string[], ids: readonly string[]): string {
     const out: string[] = [];
-    for (const path of paths) {
-      const m = this.models.get(path)!;
-      const meta: ModelMeta = [path, m.stamp, m.kind, m.config, m.description ?? null, m.refs, m.sources, m.volatile, m.diagnostics];
-      out.push(`M\t${JSON.stringify(meta)}\t${m.text.json}\n`);
-    }
+    for (const path of paths) out.push(modelLine(path, this.models.get(path)!));
     for (const id of ids) {
       const c = this.compiled.get(id)!;
-      if (typeof c === 'string') {
-        out.push(`C\t${JSON.stringify(id)}\t${c}\n`);
-        continue;
-      }
-      const ephemerals = c.ephemerals.length > 0 ? JSON.stringify(c.ephemerals) : '';
-      out.push(`C\t${JSON.stringify(id)}\t${c.key}\t${ephemerals}\t${c.sql.json}\t${c.rendered?.json ?? ''}\n`);
+      out.push(typeof c === 'string' ? `C\t${JSON.stringify(id)}\t${c}\n` : compiledLine(id, c));
     }
     return out.join('');
   }
@@ -218,4 +218,14 @@ export class BuildCache {
     this.rewrite = false;
     return true;
   }
+}
+
+function modelLine(path: string, m: CachedModel): string {
+  const meta: ModelMeta = [path, m.stamp, m.kind, m.config, m.description ?? null, m.refs, m.sources, m.volatile, m.diagnostics];
+  return `M\t${JSON.stringify(meta)}\t${m.text.json}\n`;
+}
+
+function compiledLine(id: string, c: CachedCompile): string {
+  const ephemerals = c.ephemerals.length > 0 ? JSON.stringify(c.ephemerals) : '';
+  return `C\t${JSON.stringify(id)}\t${c.key}\t${ephemerals}\t${c.sql.json}\t${c.rendered?.json ?? ''}\n`;
 }

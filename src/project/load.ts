@@ -19,7 +19,7 @@ import { JsonText } from './json-text.js';
 import { SourceTexts } from './source-texts.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
 import { buildGenericTests, type GenericTestPlan } from '../data-tests/nodes.js';
-import { duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, sqlFileNode, type ParsedSqlNode } from './parse-nodes.js';
+import { cachedModelOf, duplicateError, parseSqlFile, readProjectFile, seedNode, sourceNodes, sqlFileNode, type ParsedSqlNode } from './parse-nodes.js';
 
 const MODELRUN_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** This build of modelrun: a rebuilt CLI of the same version may compile differently, so a fingerprint must not outlive it. */
@@ -109,20 +109,34 @@ export function loadFromSettings({ settings, diagnostics }: SettingsResult): Loa
  * mean the same project on disk, so the same compile.
  */
 export function projectFingerprint(settings: ProjectSettings, extra: readonly string[]): string {
+  return inputsKey(settings, filesDigest(settings, true), extra);
+}
+
+/**
+ * projectFingerprint without the SQL files' contents: only their paths count. Equal scopes mean
+ * the same project but for what some models and singular tests say (see compile/compile-edits.ts).
+ */
+export function projectScope(settings: ProjectSettings, extra: readonly string[]): string {
+  return inputsKey(settings, filesDigest(settings, false), extra);
+}
+
+function inputsKey(settings: ProjectSettings, digest: string, extra: readonly string[]): string {
   const { config, target, vars } = settings;
-  return hashOf(MODELRUN_BUILD, config.dir, config.file, readProjectFile(config, config.file), JSON.stringify(target), JSON.stringify(vars), filesDigest(settings), ...extra);
+  return hashOf(MODELRUN_BUILD, config.dir, config.file, readProjectFile(config, config.file), JSON.stringify(target), JSON.stringify(vars), digest, ...extra);
 }
 
 /** Stamps are taken once per settings, so the digest of 10,000 of them is too: a compile asks before and after its work. */
-const digests = new WeakMap<ProjectSettings, string>();
+const digests = new WeakMap<ProjectSettings, Map<boolean, string>>();
 
-function filesDigest(settings: ProjectSettings): string {
-  const known = digests.get(settings);
-  if (known !== undefined) return known;
+function filesDigest(settings: ProjectSettings, withSqlStamps: boolean): string {
+  const known = digests.get(settings) ?? digests.set(settings, new Map()).get(settings)!;
+  const cached = known.get(withSqlStamps);
+  if (cached !== undefined) return cached;
   const { files } = settings;
-  const paths = [...files.models, ...files.schemaFiles, ...files.seeds, ...files.singularTests, ...files.macros];
-  const digest = hashOf(...paths.flatMap((p) => [p, settings.stamp(p)]));
-  digests.set(settings, digest);
+  const stamped = (paths: readonly string[]) => paths.flatMap((p) => [p, settings.stamp(p)]);
+  const sql = [...files.models, ...files.singularTests];
+  const digest = hashOf(...(withSqlStamps ? stamped(sql) : sql), ...stamped([...files.schemaFiles, ...files.seeds, ...files.macros]));
+  known.set(withSqlStamps, digest);
   return digest;
 }
 
@@ -194,7 +208,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
       }
       program = parsed.program;
       node = parsed.node;
-      entry = { stamp, text: sourceText.jsonText(path)!, kind, config: node.config, description: node.description, refs: parsed.refs, sources: parsed.sources, volatile: parsed.volatile, diagnostics: ds };
+      entry = cachedModelOf(kind, stamp, sourceText.jsonText(path)!, parsed, ds);
       cache.setModel(path, entry);
     } else {
       sourceText.set(path, entry.text);
@@ -269,7 +283,8 @@ function globalKey(config: ProjectConfig, target: Target, vars: Record<string, u
   );
 }
 
-function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, sourceIds: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): void {
+/** Sets a parsed node's dependsOn from its refs and sources; what matches nothing is an error at its place. */
+export function resolveEdges(m: Pick<ParsedSqlNode, 'node' | 'refs' | 'sources'>, byName: ReadonlyMap<string, Pick<GraphNode, 'uniqueId' | 'resourceType'>>, sourceIds: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): void {
   // An array, not a Set: a node has a handful of parents, and this runs for every node.
   const deps: string[] = [];
   const add = (id: string) => deps.includes(id) || deps.push(id);
@@ -292,7 +307,7 @@ function resolveEdges(m: ParsedSqlNode, byName: ReadonlyMap<string, GraphNode>, 
 }
 
 /** The project's macros; `parse` gives a macro file's definitions, from the build cache when it can. */
-function loadMacros(paths: readonly string[], parse: (p: string) => MacroFile, diagnostics: Diagnostic[]): Map<string, MacroDef> {
+export function loadMacros(paths: readonly string[], parse: (p: string) => MacroFile, diagnostics: Diagnostic[]): Map<string, MacroDef> {
   const macros = new Map<string, MacroDef>();
   for (const path of paths) {
     const { macros: defs, diagnostics: ds } = parse(path);

@@ -18,7 +18,7 @@ export interface WrittenEntry {
   bytes: number;
 }
 
-const INDEX_FILE = 'modelrun_manifest_index.tsv';
+export const INDEX_FILE = 'modelrun_manifest_index.tsv';
 const HEADER = 'modelrun manifest index 1';
 
 /**
@@ -87,6 +87,74 @@ export class ManifestEntries {
     }
     return new ManifestEntries(manifest, entries);
   }
+}
+
+/** An entry to write anew, in place of the one the last manifest holds: its new compile key and text. */
+export interface EntryEdit {
+  key: string;
+  rewrite: (old: string) => string;
+}
+
+/** A manifest.json and its index, both ready to be written over the last ones. */
+export interface ManifestPatch {
+  write(): void;
+}
+
+/**
+ * The last manifest with the entries of `edits` rewritten and its head (what comes before the
+ * first entry) passed through `head`, copied around them byte for byte; and its index, which
+ * keeps its scope: the caller knows that nothing but these entries changed. None when the index
+ * does not describe the manifest, or an entry to rewrite is not in it with a compile key.
+ */
+export function patchManifest(targetDir: string, edits: ReadonlyMap<string, EntryEdit>, head: (old: string) => string): ManifestPatch | undefined {
+  const manifestFile = join(targetDir, 'manifest.json');
+  const indexFile = join(targetDir, INDEX_FILE);
+  let index: string;
+  let manifest: Buffer;
+  try {
+    index = readText(indexFile);
+    manifest = readFileSync(manifestFile);
+  } catch {
+    return undefined;
+  }
+  const headerEnd = index.indexOf('\n');
+  const [header, scope, stamp, start] = index.slice(0, headerEnd).split('\t');
+  if (header !== HEADER || stamp !== optionalStamp(manifestFile) || !index.endsWith('\n')) return undefined;
+  const chunks: (string | Buffer)[] = [head(manifest.toString('utf8', 0, Number(start)))];
+  const lines: string[] = [];
+  let copiedFrom = Number(start);
+  let at = copiedFrom;
+  let lineStart = headerEnd + 1;
+  let found = 0;
+  for (let line = lineStart; line < index.length; ) {
+    const keyEnd = index.indexOf('\t', line);
+    const lengthEnd = index.indexOf('\t', keyEnd + 1);
+    const lineEnd = index.indexOf('\n', lengthEnd);
+    const end = at + Number(index.slice(keyEnd + 1, lengthEnd));
+    const idJson = index.slice(lengthEnd + 1, lineEnd);
+    const edit = edits.get(jsonStringValue(idJson));
+    if (edit) {
+      if (keyEnd === line) return undefined;
+      const text = edit.rewrite(manifest.toString('utf8', at, end));
+      chunks.push(manifest.subarray(copiedFrom, at), text);
+      lines.push(index.slice(lineStart, line), `${edit.key}\t${Buffer.byteLength(text)}\t${idJson}\n`);
+      copiedFrom = end;
+      lineStart = lineEnd + 1;
+      found++;
+    }
+    at = end + 1;
+    line = lineEnd + 1;
+  }
+  if (found !== edits.size) return undefined;
+  chunks.push(manifest.subarray(copiedFrom));
+  lines.push(index.slice(lineStart));
+  return {
+    write: () => {
+      overwriteFile(manifestFile, chunks);
+      const newStart = Buffer.byteLength(chunks[0] as string);
+      overwriteFile(indexFile, [`${HEADER}\t${scope}\t${optionalStamp(manifestFile)}\t${newStart}\n`, ...lines]);
+    },
+  };
 }
 
 /** The header names the scope and the manifest's stamp: written after the manifest, read before it is replaced. */

@@ -8,9 +8,13 @@ import type { Diagnostic } from '../util/diagnostics.js';
  * projectFingerprint) and what it reported, so that a compile of an unchanged project only
  * checks file stamps and repeats that report, without reading the build cache.
  */
-export interface NoopRecord {
+export interface NoopRecord extends CompileReport {
   key: string;
-  /** Whether the key covers the warehouse file: is_incremental depends on it when incremental models exist. */
+}
+
+/** What a compile reported, to be said again by a compile that changes nothing it depends on. */
+export interface CompileReport {
+  /** Whether its SQL depends on the warehouse file: is_incremental does when incremental models are selected. */
   warehouse: boolean;
   warnings: Diagnostic[];
   /** The "Found ..." line. */

@@ -8,7 +8,9 @@ import { analyzeTemplate, MODEL_VARIABLES, type TemplateAnalysis } from '../temp
 import type { Program } from '../templating/ast.js';
 import type { MacroDef } from '../templating/macros.js';
 import { parseTemplate } from '../templating/parse.js';
+import type { CachedModel } from './build-cache.js';
 import { baseName, foldersBelowRoot } from './discover.js';
+import type { JsonText } from './json-text.js';
 
 /** A node parsed from a SQL template, before its references are resolved into edges. */
 export interface ParsedSqlNode {
@@ -34,7 +36,7 @@ export function parseSqlFile(
   path: string,
   text: string,
   macros: ReadonlyMap<string, MacroDef>,
-  specs: ReadonlyMap<string, ResourceSpec>,
+  specs: ReadonlyMap<string, Pick<ResourceSpec, 'config' | 'description'>>,
   targetSchema: string,
 ): { parsed?: ParsedSqlNode; diagnostics: Diagnostic[] } {
   const parsed = parseTemplate(text, path);
@@ -57,6 +59,12 @@ export function parseSqlFile(
   const { refs, sources, volatile } = withMacroDependencies(analysis, macros);
   const node = sqlFileNode(kind, project, path, config, spec?.description, targetSchema);
   return { parsed: { node, program: parsed.flat ? undefined : parsed.program, refs, sources, volatile }, diagnostics };
+}
+
+/** What the build cache keeps of a SQL file's parse: with the project's configuration, its node follows from it (see sqlFileNode). */
+export function cachedModelOf(kind: 'model' | 'test', stamp: string, text: JsonText, parsed: ParsedSqlNode, diagnostics: Diagnostic[]): CachedModel {
+  const { node, refs, sources, volatile } = parsed;
+  return { stamp, text, kind, config: node.config, description: node.description, refs, sources, volatile, diagnostics };
 }
 
 /** The node of a model or singular test file, from the configuration and description its parse resolved. */

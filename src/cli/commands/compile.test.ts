@@ -1,59 +1,10 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { artifacts, coldArtifacts, coldCopy, SHOP as FILES } from '../../compile/test-support/compile-fixtures.js';
 import { runCli, tempFolders, writeFile } from '../../test-support/project.js';
 
 const temp = tempFolders();
-
-const FILES: Record<string, string> = {
-  'macros/money.sql': '{{#macro "cents" column scale=2}}round({{column}} / 100.0, {{scale}}){{/macro}}\n',
-  'seeds/rates.csv': 'code,rate\nEUR,1.1\n',
-  'models/staging/stg_orders.sql': 'select id, amount, code from {{source "shop" "orders"}}\n',
-  'models/staging/eph_rates.sql': '{{config materialized="ephemeral"}}\nselect * from {{ref "rates"}}\n',
-  'models/marts/orders.sql': '{{config materialized="table" tags="[marts]"}}\nselect o.id, {{cents "o.amount"}} as usd, r.rate\nfrom {{ref "stg_orders"}} o join {{ref "eph_rates"}} r using (code)\n',
-  'models/marts/totals.sql': 'select count(*) as n, \'{{var "label" "all"}}\' as label from {{ref "orders"}}\n',
-  'models/schema.yml': [
-    'version: 2',
-    'sources:',
-    '  - name: shop',
-    '    tables:',
-    '      - name: orders',
-    'models:',
-    '  - name: orders',
-    '    description: "One row per order"',
-    '    columns:',
-    '      - name: id',
-    '        tests: [unique, not_null]',
-    '',
-  ].join('\n'),
-  'tests/no_negative.sql': 'select * from {{ref "orders"}} where usd < 0\n',
-};
-
-/** Every file compile writes that a reader may use, by path under target/; the manifest without its per-run metadata. */
-function artifacts(dir: string): Map<string, string> {
-  const target = join(dir, 'target');
-  const out = new Map<string, string>();
-  const walk = (folder: string) => {
-    for (const e of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, e.name);
-      if (e.isDirectory()) walk(path);
-      else out.set(relative(target, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(join(target, 'compiled'));
-  const manifest = readFileSync(join(target, 'manifest.json'), 'utf8');
-  out.set('manifest.json', manifest.replace(/"generated_at":"[^"]*","invocation_id":"[^"]*"/, ''));
-  return out;
-}
-
-/** A cold compile of a copy of the project, with no target/. */
-async function coldArtifacts(dir: string): Promise<Map<string, string>> {
-  const copy = temp.track(mkdtempSync(`${dir}-cold-`));
-  cpSync(dir, copy, { recursive: true });
-  rmSync(join(copy, 'target'), { recursive: true, force: true });
-  expect((await runCli(['compile'], copy)).code).toBe(0);
-  return artifacts(copy);
-}
 
 /** Compiled files that compile, as dbt, leaves where they were when their model goes away or moves. */
 const LEFT_BEHIND = ['compiled/test_project/models/marts/extra.sql', 'compiled/test_project/models/marts/totals.sql'];
@@ -63,6 +14,16 @@ describe('compile after edits', () => {
     const dir = temp.project(FILES);
     expect((await runCli(['compile'], dir)).code).toBe(0);
     const edits: [string, () => void][] = [
+      // Edits that change no ref, source or config: only the edited files are compiled again (see compileEdits).
+      ['a model\'s query', () => writeFile(dir, 'models/marts/totals.sql', FILES['models/marts/totals.sql']!.replace('count(*) as n', 'count(*) as n, max(usd) as top'))],
+      ['the same model again, lines moved', () => writeFile(dir, 'models/marts/totals.sql', `-- totals\n\n${FILES['models/marts/totals.sql']!}`)],
+      ['a singular test', () => writeFile(dir, 'tests/no_negative.sql', 'select * from {{ref "orders"}} where usd < -1\n')],
+      ['a model and a staging model', () => {
+        writeFile(dir, 'models/marts/totals.sql', FILES['models/marts/totals.sql']!);
+        writeFile(dir, 'models/staging/stg_orders.sql', 'select id, amount, code from {{source "shop" "orders"}} where id > 0\n');
+      }],
+      ['a model\'s refs', () => writeFile(dir, 'models/marts/totals.sql', 'select count(*) as n from {{ref "orders"}} join {{ref "stg_orders"}} using (id)\n')],
+      ['a model\'s config', () => writeFile(dir, 'models/marts/totals.sql', '{{config materialized="table"}}\nselect count(*) as n from {{ref "orders"}}\n')],
       ['a model', () => writeFile(dir, 'models/marts/orders.sql', FILES['models/marts/orders.sql']!.replace('as usd', 'as usd, 1 as one'))],
       ['an ephemeral parent', () => writeFile(dir, 'models/staging/eph_rates.sql', '{{config materialized="ephemeral"}}\nselect *, 2 as two from {{ref "rates"}}\n')],
       ['a parent\'s alias', () => writeFile(dir, 'models/staging/stg_orders.sql', '{{config alias="orders_v2"}}\nselect id, amount, code from {{source "shop" "orders"}}\n')],
@@ -78,11 +39,36 @@ describe('compile after edits', () => {
       const result = await runCli(['compile'], dir);
       expect(result.code, `${what}: ${result.stderr}`).toBe(0);
       const warm = artifacts(dir);
-      const cold = await coldArtifacts(dir);
+      const cold = await coldArtifacts(dir, temp.track);
       for (const path of LEFT_BEHIND) if (!cold.has(path)) warm.delete(path);
       expect([...warm.keys()].sort(), what).toEqual([...cold.keys()].sort());
       for (const [path, text] of cold) expect(warm.get(path), `${what}: ${path}`).toBe(text);
     }
+  });
+});
+
+describe('compile after an edit of queries alone', () => {
+  it('compiles the edited files without the rest: the graph snapshot counts the build cache records it appended', async () => {
+    const dir = temp.project(FILES);
+    const appended = () => readFileSync(join(dir, 'target/modelrun_graph.tsv'), 'utf8').split('\n')[0]!.split('\t')[3];
+    expect((await runCli(['compile'], dir)).code).toBe(0);
+    expect(appended()).toBe('0');
+    writeFile(dir, 'models/marts/totals.sql', FILES['models/marts/totals.sql']!.replace('count(*) as n', 'count(*) as n, 2 as two'));
+    expect((await runCli(['compile'], dir)).code).toBe(0);
+    expect(appended()).toBe('2');
+  });
+
+  it('reports SQL that no longer parses as a full compile does, and writes nothing', async () => {
+    const dir = temp.project(FILES);
+    expect((await runCli(['compile'], dir)).code).toBe(0);
+    const manifest = readFileSync(join(dir, 'target/manifest.json'), 'utf8');
+    writeFile(dir, 'models/marts/totals.sql', FILES['models/marts/totals.sql']!.replace('count(*) as n', 'count(*) as n,, 2'));
+    const edited = await runCli(['compile'], dir);
+    const cold = await runCli(['compile'], coldCopy(dir, temp.track));
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toContain('models/marts/totals.sql:1:');
+    expect(edited.stderr).toBe(cold.stderr);
+    expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toBe(manifest);
   });
 });
 

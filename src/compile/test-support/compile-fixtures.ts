@@ -1,0 +1,61 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect } from 'vitest';
+import { runCli } from '../../test-support/project.js';
+
+/** A small project with a macro, a seed, a source, an ephemeral model, a table, a view, schema YAML and a singular test. */
+export const SHOP: Readonly<Record<string, string>> = {
+  'macros/money.sql': '{{#macro "cents" column scale=2}}round({{column}} / 100.0, {{scale}}){{/macro}}\n',
+  'seeds/rates.csv': 'code,rate\nEUR,1.1\n',
+  'models/staging/stg_orders.sql': 'select id, amount, code from {{source "shop" "orders"}}\n',
+  'models/staging/eph_rates.sql': '{{config materialized="ephemeral"}}\nselect * from {{ref "rates"}}\n',
+  'models/marts/orders.sql': '{{config materialized="table" tags="[marts]"}}\nselect o.id, {{cents "o.amount"}} as usd, r.rate\nfrom {{ref "stg_orders"}} o join {{ref "eph_rates"}} r using (code)\n',
+  'models/marts/totals.sql': 'select count(*) as n, \'{{var "label" "all"}}\' as label from {{ref "orders"}}\n',
+  'models/schema.yml': [
+    'version: 2',
+    'sources:',
+    '  - name: shop',
+    '    tables:',
+    '      - name: orders',
+    'models:',
+    '  - name: orders',
+    '    description: "One row per order"',
+    '    columns:',
+    '      - name: id',
+    '        tests: [unique, not_null]',
+    '',
+  ].join('\n'),
+  'tests/no_negative.sql': 'select * from {{ref "orders"}} where usd < 0\n',
+};
+
+/** Every file compile writes that a reader may use, by path under target/; the manifest without its per-run metadata. */
+export function artifacts(dir: string): Map<string, string> {
+  const target = join(dir, 'target');
+  const out = new Map<string, string>();
+  const walk = (folder: string) => {
+    for (const e of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, e.name);
+      if (e.isDirectory()) walk(path);
+      else out.set(relative(target, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(join(target, 'compiled'));
+  const manifest = readFileSync(join(target, 'manifest.json'), 'utf8');
+  out.set('manifest.json', manifest.replace(/"generated_at":"[^"]*","invocation_id":"[^"]*"/, ''));
+  return out;
+}
+
+/** A copy of the project without its target/, in a folder `track` removes later. */
+export function coldCopy(dir: string, track: (dir: string) => string): string {
+  const copy = track(mkdtempSync(`${dir}-cold-`));
+  cpSync(dir, copy, { recursive: true });
+  rmSync(join(copy, 'target'), { recursive: true, force: true });
+  return copy;
+}
+
+/** The artifacts of a cold compile of a copy of the project. */
+export async function coldArtifacts(dir: string, track: (dir: string) => string): Promise<Map<string, string>> {
+  const copy = coldCopy(dir, track);
+  expect((await runCli(['compile'], copy)).code).toBe(0);
+  return artifacts(copy);
+}
