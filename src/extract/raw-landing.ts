@@ -1,4 +1,5 @@
-import { DuckDBDataChunk, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { duckdbApi } from '../adapters/duckdb/node-api.js';
 import { quoteIdent, quoteLiteral, relationName } from '../util/sql.js';
 import { inferType, normalise, reconcile } from './column-types.js';
 import { compareCursor, cursorText } from './cursor-order.js';
@@ -183,10 +184,10 @@ export class RawLanding {
     const cols = pageColumns.filter((c) => this.columns!.has(c));
     if (cols.join('\u0000') !== this.stageColumns.join('\u0000')) await this.resetStage(cols);
     this.appender ??= await this.conn.createAppender(this.stage, 'main', 'temp');
-    const types = cols.map(() => VARCHAR);
+    const types = cols.map(() => duckdbApi.VARCHAR);
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       const slice = start === 0 && rows.length <= CHUNK_ROWS ? rows : rows.slice(start, start + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(types, slice.length);
+      const chunk = duckdbApi.DuckDBDataChunk.create(types, slice.length);
       chunk.setColumns(cols.map((c) => slice.map((r) => cell(r[c]))));
       this.appender.appendDataChunk(chunk);
     }

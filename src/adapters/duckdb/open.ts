@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdbApi } from './node-api.js';
 import type { Target } from '../../config/profiles.js';
 import { error, UserError } from '../../util/diagnostics.js';
 import { DuckDBWarehouse } from './warehouse.js';
@@ -13,7 +13,7 @@ export async function openWarehouse(target: Target, displayPath: string, mode: '
   const options = Object.fromEntries(Object.entries(target.settings).map(([k, v]) => [k, String(v)]));
   if (mode === 'read' && !inMemory) options.access_mode = 'READ_ONLY';
   try {
-    const instance = await DuckDBInstance.create(inMemory ? ':memory:' : target.path, options);
+    const instance = await duckdbApi.DuckDBInstance.create(inMemory ? ':memory:' : target.path, options);
     const warehouse = new DuckDBWarehouse(instance, inMemory ? ':memory:' : displayPath);
     // Dates and hours in the warehouse are UTC, whatever the machine's zone.
     await warehouse.run("SET GLOBAL TimeZone = 'UTC'");

@@ -1,7 +1,10 @@
-import {
+import type { DuckDBValue } from '@duckdb/node-api';
+import { duckdbApi } from '../../adapters/duckdb/node-api.js';
+
+const {
   DuckDBDateValue, DuckDBDecimalValue, DuckDBTimestampMillisecondsValue, DuckDBTimestampNanosecondsValue, DuckDBTimestampSecondsValue,
-  DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBValue,
-} from '@duckdb/node-api';
+  DuckDBTimestampTZValue, DuckDBTimestampValue,
+} = duckdbApi;
 
 /** What a chart's data file holds: plain JSON, so the page reads it as it is. */
 export type JsonCell = string | number | boolean | null;
