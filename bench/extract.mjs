@@ -45,7 +45,8 @@ async function child({ mode, url, key, dbPath }) {
       from = { after: { cursor: String(last.created_at), pk: String(last.id) } };
     }
   } else {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    // DuckDB loaded as the CLI loads it (require(): no ESM scan of its re-exports).
+    const { DuckDBInstance } = (await import(new URL('../adapters/duckdb/node-api.js', DIST))).duckdbApi;
     const { extractTables } = await import(new URL('run-extract.js', DIST));
     const instance = await DuckDBInstance.create(dbPath);
     const conn = await instance.connect();
@@ -92,14 +93,20 @@ async function main() {
   const def = SAMPLE_TABLES.analytics_events;
   const table = server.addTable('analytics_events', def.columns, def.primaryKey);
   let maxId = 0;
+  let minCreated = Infinity;
   let maxCreated = 0;
   for (const rec of generateSample({ days: 37, eventsPerDay: Math.ceil((events / 37) * 1.08) })) {
     if (rec.table !== 'analytics_events') continue;
     if (table.size >= events) break;
     table.upsert(rec.row);
     maxId = Math.max(maxId, rec.row.id);
-    maxCreated = Math.max(maxCreated, Date.parse(rec.row.created_at));
+    const created = Date.parse(rec.row.created_at);
+    minCreated = Math.min(minCreated, created);
+    maxCreated = Math.max(maxCreated, created);
   }
+  // New rows arrive at the data's own average rate, so an incremental run's 1-hour lookback re-reads
+  // about an hour of rows, as it would in production (not every row added for the earlier runs).
+  const msPerRow = (maxCreated - minCreated) / table.size;
   const url = await server.start();
   const dir = mkdtempSync(join(tmpdir(), 'modelrun-bench-extract-'));
   const full = [];
@@ -115,10 +122,10 @@ async function main() {
       // 1% new rows, then an incremental run (its lookback re-reads the last hour too).
       const added = Math.round(table.size / 100);
       for (let k = 0; k < added; k++) {
-        const created = maxCreated + 1000 + k * 10;
+        const created = Math.round(maxCreated + (k + 1) * msPerRow);
         table.upsert({ id: ++maxId, created_at: pgTimestamp(created * 1000), session_id: null, user_id: null, event_type: 'page_view', tool_slug: null, file_size_bytes: null, page_count: null, duration_ms: null, error_code: null, properties: { bench: true } });
       }
-      maxCreated += 1000 + added * 10;
+      maxCreated = Math.round(maxCreated + added * msPerRow);
       log(`run ${i + 1}/${runs}: incremental (+${fmt(added)} rows) ...`);
       incr.push(await runChild({ mode: 'land', url, key: 'bench-key', dbPath }));
       log(`run ${i + 1}/${runs}: supabase-js fetch only ...`);
