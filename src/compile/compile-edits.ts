@@ -9,7 +9,7 @@ import { JsonText } from '../project/json-text.js';
 import { loadMacros, resolveEdges, type LoadedProject, type ProjectSettings } from '../project/load.js';
 import { patchManifest, type EntryEdit } from '../project/manifest-entries.js';
 import { removeNoopRecord, type CompileReport } from '../project/noop-record.js';
-import { cachedModelOf, parseSqlFile, readProjectFile } from '../project/parse-nodes.js';
+import { cachedModelOf, parseSqlFile, readProjectFile, sqlFileNode } from '../project/parse-nodes.js';
 import { SourceTexts } from '../project/source-texts.js';
 import { parseTemplate } from '../templating/parse.js';
 import { RenderError, TemplateEnvironment } from '../templating/render.js';
@@ -61,7 +61,6 @@ export async function compileEdits(input: EditsInput): Promise<CompileReport | u
   const edits: Edit[] = [];
   for (const { kind, path, index } of changed) {
     const before = snapshot.file(index);
-    if (!before.relation) return undefined;
     const text = JsonText.of(readProjectFile(config, path));
     texts.set(path, text);
     const specs = new Map(before.spec ? [[baseName(path), before.spec]] : []);
@@ -69,7 +68,7 @@ export async function compileEdits(input: EditsInput): Promise<CompileReport | u
     if (!parsed) return undefined;
     const model = cachedModelOf(kind, settings.stamp(path), text, parsed, diagnostics);
     const { node } = parsed;
-    if (shapeOf(model) !== before.shape || !node.config.enabled) return undefined;
+    if (shapeOf(model) !== shapeOf(before.model) || !node.config.enabled) return undefined;
     const named = around(parsed);
     if (!named || !renderable(node, named.parents)) return undefined;
     const program = parsed.program ?? parseTemplate(text.text, path).program!;
@@ -106,8 +105,9 @@ function relationsOf(snapshot: GraphSnapshot, settings: ProjectSettings) {
     r && { uniqueId: id, resourceType, name, schema: r.schema, identifier: r.identifier, config: { materialized: r.materialized } };
   const named = (name: string): Relation | undefined => {
     const line = modelLine(name);
-    if (line >= 0) return relation(`model.${project}.${name}`, 'model', name, snapshot.file(line).relation);
-    return relation(`seed.${project}.${name}`, 'seed', name, snapshot.other(`seed.${project}.${name}`));
+    if (line < 0) return relation(`seed.${project}.${name}`, 'seed', name, snapshot.other(`seed.${project}.${name}`));
+    const { model } = snapshot.file(line);
+    return model.config.enabled ? sqlFileNode('model', settings.config, settings.files.models[line]!, model.config, model.description, settings.target.schema) : undefined;
   };
   const sourceId = (s: { source: string; table: string }) => `source.${project}.${s.source}.${s.table}`;
   /**
@@ -166,24 +166,15 @@ function withInvocation(head: string, { generatedAt, invocationId }: Pick<EditsI
 
 /** Writes the snapshot of a project just compiled in full, for the compiles of edits that may follow. */
 export function writeGraphSnapshot(project: LoadedProject, report: CompileReport, scope: string): void {
-  const { config, files } = project;
-  const targetDir = resolve(config.dir, config.targetPath);
+  const { config, files, cache } = project;
   const specs = new Map(project.resourceSpecs.filter((r) => r.resourceType === 'model').map((r) => [r.name, r]));
-  const sqlFiles = [...files.models.map((p) => ['model', p] as const), ...files.singularTests.map((p) => ['test', p] as const)];
-  const lines = sqlFiles.map(([kind, path]) => {
-    const model = project.cache.model(path)!;
-    const node = project.nodes.get(`${kind}.${config.name}.${baseName(path)}`);
-    const spec = kind === 'model' ? specs.get(baseName(path)) : undefined;
-    return {
-      stamp: model.stamp,
-      shape: shapeOf(model),
-      relation: node?.path === path ? relationOf(node) : undefined,
-      spec: spec && { config: spec.config, description: spec.description },
-    };
+  const lines = [...files.models, ...files.singularTests].map((path, i) => {
+    const spec = specs.size > 0 && i < files.models.length ? specs.get(baseName(path)) : undefined;
+    return { stamp: cache.model(path)!.stamp, meta: cache.modelMeta(path), spec: spec && { config: spec.config, description: spec.description } };
   });
   const others = [...project.nodes.values()].filter((n) => n.resourceType === 'seed' || n.resourceType === 'source').map((n) => [n.uniqueId, relationOf(n)] as const);
-  const macroFiles = Object.fromEntries(files.macros.map((p) => [p, project.cache.macroFile(p)!]));
-  GraphSnapshot.write(targetDir, config.name, { scope, appended: 0, report, macroFiles, files: lines, others: new Map(others) });
+  const macroFiles = Object.fromEntries(files.macros.map((p) => [p, cache.macroFile(p)!]));
+  GraphSnapshot.write(resolve(config.dir, config.targetPath), config.name, { scope, appended: 0, report, macroFiles, files: lines, others: new Map(others) });
 }
 
 function relationOf(node: GraphNode): SnapshotRelation {

@@ -59,6 +59,8 @@ const MAX_GARBAGE = 1;
  */
 export class BuildCache {
   private readonly models = new Map<string, CachedModel>();
+  /** Each model record's fields but its text, in JSON, as last read or written (see modelMeta). */
+  private readonly metas = new Map<string, string>();
   /** A record still as read (its fields after the id) until something needs more than its key. */
   private readonly compiled = new Map<string, CachedCompile | string>();
   private macroFiles: Record<string, MacroFile> = {};
@@ -106,7 +108,21 @@ export class BuildCache {
 
   setModel(path: string, entry: CachedModel): void {
     this.models.set(path, entry);
+    this.metas.delete(path);
     this.appendedModels.add(path);
+  }
+
+  /**
+   * A model's record but its text, as the JSON the cache file holds: the graph snapshot copies
+   * it, so that a compile that writes both encodes each record once (see parseModelMeta).
+   */
+  modelMeta(path: string): string {
+    let meta = this.metas.get(path);
+    if (meta === undefined) {
+      meta = metaJson(path, this.models.get(path)!);
+      this.metas.set(path, meta);
+    }
+    return meta;
   }
 
   /** Forgets the models whose files are gone (or no longer parse), and the SQL of nodes that are gone. */
@@ -114,6 +130,7 @@ export class BuildCache {
     for (const path of this.models.keys()) {
       if (paths.has(path)) continue;
       this.models.delete(path);
+      this.metas.delete(path);
       this.rewrite = true;
     }
     for (const id of this.compiled.keys()) {
@@ -177,7 +194,7 @@ export class BuildCache {
 
   private lines(paths: readonly string[], ids: readonly string[]): string {
     const out: string[] = [];
-    for (const path of paths) out.push(modelLine(path, this.models.get(path)!));
+    for (const path of paths) out.push(`M\t${this.modelMeta(path)}\t${this.models.get(path)!.text.json}\n`);
     for (const id of ids) {
       const c = this.compiled.get(id)!;
       out.push(typeof c === 'string' ? `C\t${JSON.stringify(id)}\t${c}\n` : compiledLine(id, c));
@@ -208,8 +225,9 @@ export class BuildCache {
       }
       lines++;
       if (kind === 'M') {
-        const [path, stamp, kind, config, description, refs, sources, volatile, diagnostics] = JSON.parse(fields[0]!) as ModelMeta;
-        this.models.set(path, { stamp, text: JsonText.fromJson(fields[1]!), kind, config, description: description ?? undefined, refs, sources, volatile, diagnostics });
+        const { path, ...model } = parseModelMeta(fields[0]!);
+        this.models.set(path, { ...model, text: JsonText.fromJson(fields[1]!) });
+        this.metas.set(path, fields[0]!);
       } else {
         return false;
       }
@@ -221,8 +239,18 @@ export class BuildCache {
 }
 
 function modelLine(path: string, m: CachedModel): string {
+  return `M\t${metaJson(path, m)}\t${m.text.json}\n`;
+}
+
+function metaJson(path: string, m: CachedModel): string {
   const meta: ModelMeta = [path, m.stamp, m.kind, m.config, m.description ?? null, m.refs, m.sources, m.volatile, m.diagnostics];
-  return `M\t${JSON.stringify(meta)}\t${m.text.json}\n`;
+  return JSON.stringify(meta);
+}
+
+/** A model record but its text, from its JSON (see BuildCache.modelMeta). */
+export function parseModelMeta(json: string): Omit<CachedModel, 'text'> & { path: string } {
+  const [path, stamp, kind, config, description, refs, sources, volatile, diagnostics] = JSON.parse(json) as ModelMeta;
+  return { path, stamp, kind, config, description: description ?? undefined, refs, sources, volatile, diagnostics };
 }
 
 function compiledLine(id: string, c: CachedCompile): string {

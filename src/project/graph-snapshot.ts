@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { overwriteFile } from '../artifacts/write.js';
 import type { NodeConfig } from '../graph/nodes.js';
 import type { MacroFile } from '../templating/macros.js';
-import { CACHE_FILE, type CachedModel } from './build-cache.js';
-import { optionalStamp, quickHash } from './hash.js';
+import { CACHE_FILE, parseModelMeta, type CachedModel } from './build-cache.js';
+import { optionalStamp } from './hash.js';
 import { INDEX_FILE } from './manifest-entries.js';
 import type { CompileReport } from './noop-record.js';
 import { readText } from './read-text.js';
 
-/** Where a node's relation is, and how it is materialised (ephemeral models have none). */
+/** Where a seed's or source's relation is. */
 export interface SnapshotRelation {
   schema: string;
   identifier: string;
@@ -25,10 +25,8 @@ export interface SnapshotSpec {
 /** What the last full compile knew of one SQL file (a model, or a singular test). */
 export interface SnapshotFile {
   stamp: string;
-  /** What, of the file's parse, the rest of the project depends on (see shapeOf). */
-  shape: string;
-  /** None when the file made no node (it is disabled). */
-  relation?: SnapshotRelation;
+  /** Its parse, as the build cache keeps it: the file's node follows from it (see sqlFileNode). */
+  model: Omit<CachedModel, 'text'>;
   spec?: SnapshotSpec;
 }
 
@@ -39,8 +37,8 @@ export interface SnapshotContents {
   appended: number;
   report: CompileReport;
   macroFiles: Record<string, MacroFile>;
-  /** The project's SQL files, models then singular tests, as discovered. */
-  files: readonly SnapshotFile[];
+  /** The project's SQL files, models then singular tests, as discovered: the stamp, the build cache's record in JSON (see BuildCache.modelMeta), the spec. */
+  files: readonly { stamp: string; meta: string; spec?: SnapshotSpec }[];
   /** The relation of every seed and source, by id. */
   others: ReadonlyMap<string, SnapshotRelation>;
 }
@@ -52,8 +50,8 @@ const OUTPUTS = ['manifest.json', INDEX_FILE, CACHE_FILE];
 /**
  * target/modelrun_graph.tsv: the last full compile's project graph, reduced to what a compile of
  * a few edited models needs (see compile/compile-edits.ts), so that it can do without loading
- * 10,000 models again. A line per SQL file, in discovery order, with the file's stamp, its shape
- * and its relation: only the lines of edited files are decoded.
+ * 10,000 models again. A line per SQL file, in discovery order, with the file's stamp and its
+ * parse: only the lines of the files an edited file names are decoded.
  *
  * It holds while the scope (every input but the SQL files' contents) and the outputs it was
  * written with are unchanged; it is removed before a full compile writes anything.
@@ -93,7 +91,7 @@ export class GraphSnapshot {
   /** Written once everything else in target/ is: the snapshot holds for the outputs as they are now. */
   static write(targetDir: string, projectName: string, s: SnapshotContents): void {
     const contents = JSON.stringify({ report: s.report, macroFiles: s.macroFiles, others: [...s.others] });
-    const lines = s.files.map((f) => `${f.stamp}\t${f.shape}\t${f.relation ? JSON.stringify([f.relation, f.spec ?? null]) : ''}`);
+    const lines = s.files.map((f) => `${f.stamp}\t${f.meta}\t${f.spec ? JSON.stringify(f.spec) : ''}`);
     new GraphSnapshot(projectName, s.scope, s.appended, contents, lines).save(targetDir);
   }
 
@@ -148,10 +146,8 @@ export class GraphSnapshot {
   }
 
   file(i: number): SnapshotFile {
-    const [stamp, shape, json] = this.lines[i]!.split('\t') as [string, string, string];
-    if (json === '') return { stamp, shape };
-    const [relation, spec] = JSON.parse(json) as [SnapshotRelation, SnapshotSpec | null];
-    return { stamp, shape, relation, spec: spec ?? undefined };
+    const [stamp, meta, spec] = this.lines[i]!.split('\t') as [string, string, string];
+    return { stamp, model: parseModelMeta(meta), spec: spec === '' ? undefined : (JSON.parse(spec) as SnapshotSpec) };
   }
 }
 
@@ -171,8 +167,8 @@ export function outputsKey(targetDir: string, projectName: string): string {
  * own SQL changes. Positions of refs are left out (an edit above a ref moves it), warnings keep
  * theirs (they are printed).
  */
-export function shapeOf(m: Pick<CachedModel, 'kind' | 'config' | 'description' | 'refs' | 'sources' | 'volatile' | 'diagnostics'>): string {
+export function shapeOf(m: Omit<CachedModel, 'text' | 'stamp'>): string {
   const refs = m.refs.map((r) => r.name);
   const sources = m.sources.map((s) => [s.source, s.table]);
-  return quickHash(JSON.stringify([m.kind, m.config, m.description ?? null, refs, sources, m.volatile, m.diagnostics]));
+  return JSON.stringify([m.kind, m.config, m.description ?? null, refs, sources, m.volatile, m.diagnostics]);
 }
