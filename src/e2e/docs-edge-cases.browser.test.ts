@@ -65,15 +65,52 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     await page.goto(`${url}#!/model/${encodeURIComponent("model.test_project.o'brien_café")}`);
     await page.locator('table.columns').waitFor();
     expect(await page.locator('#node-title').textContent()).toBe("o'brien_café");
-    expect(await page.locator('p.description').textContent()).toBe(HOSTILE);
+    expect(await page.locator('div.description').textContent()).toBe(HOSTILE);
     expect(await page.locator('table.columns tbody td code').textContent()).toBe('<img src=x onerror=alert(1)>');
     expect(await page.locator('pre.code').last().textContent()).toContain(HOSTILE);
     expect(await page.locator('#main b, #main img').count()).toBe(0);
 
     await page.goto(`${url}#!/source/source.test_project.shop.orders`);
-    await page.locator('p.description').waitFor();
-    expect(await page.locator('p.description').textContent()).toBe(`${HOSTILE}\u2028next line`);
+    await page.locator('div.description').waitFor();
+    expect(await page.locator('div.description').textContent()).toBe(`${HOSTILE}\u2028next line`);
     expect(await page.locator('#node-list a.current').getAttribute('data-id')).toBe('source.test_project.shop.orders');
+    expect(problems).toEqual([]);
+  });
+
+  it('renders descriptions as Markdown, with only safe links, and raw HTML in them as text', async () => {
+    const description = [
+      '## Grain',
+      'One row per **session**, keyed by `session_key`; see [the guide](https://docs.getdbt.com/docs) or [this](javascript:alert(1)).',
+      'A snake_case_name stays _as written_ <i>here</i>.',
+      '',
+      '- first *item*',
+      '- second',
+      '',
+      '```sql',
+      'select 1 < 2',
+      '```',
+    ].join('\n');
+    const url = await generated({
+      'models/sessions.sql': 'select 1 as session_key\n',
+      'models/schema.yml': `version: 2\nmodels:\n  - name: sessions\n    description: ${JSON.stringify(description)}\n    columns:\n      - name: session_key\n        description: "Hash of \`session_id\`"\n`,
+    });
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(`${url}#!/model/model.test_project.sessions`);
+    await page.locator('table.columns').waitFor();
+    const d = page.locator('div.description .markdown');
+    expect(await d.locator('> *').evaluateAll((es) => es.map((e) => e.tagName))).toEqual(['H5', 'P', 'UL', 'PRE']);
+    expect(await d.locator('h5').textContent()).toBe('Grain');
+    expect(await d.locator('p strong').allTextContents()).toEqual(['session']);
+    expect(await d.locator('p code').allTextContents()).toEqual(['session_key']);
+    expect(await d.locator('a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['the guide', 'https://docs.getdbt.com/docs']]);
+    expect(await d.locator('p').textContent()).toBe(
+      'One row per session, keyed by session_key; see the guide or [this](javascript:alert(1)). A snake_case_name stays as written <i>here</i>.',
+    );
+    expect(await d.locator('p em').allTextContents()).toEqual(['as written']);
+    expect(await d.locator('li').allTextContents()).toEqual(['first item', 'second']);
+    expect(await d.locator('pre code').textContent()).toBe('select 1 < 2');
+    expect(await d.locator('i').count()).toBe(0);
+    expect(await page.locator('table.columns tbody td .markdown code').allTextContents()).toEqual(['session_id']);
     expect(problems).toEqual([]);
   });
 
@@ -146,7 +183,7 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     expect(problems.sort()).toEqual(['console: Failed to load resource: net::ERR_FILE_NOT_FOUND', expect.stringMatching(/^requestfailed: .*assets\/nodes\/0\.js/)]);
     renameSync(`${chunk}.away`, chunk);
     await page.goto(`${url}#!/source/source.test_project.shop.orders`);
-    await page.locator('p.description').waitFor();
+    await page.locator('div.description').waitFor();
   });
 
   it('opens a large neighbourhood at a readable size around its node; Fit then shows all of it', async () => {

@@ -8,6 +8,7 @@
 
   var el = window.modelrunPage.el;
   var formatInstant = window.modelrunPage.formatInstant;
+  var markdown = window.modelrunPage.markdown;
 
   var formatters = {
     number: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
@@ -109,7 +110,7 @@
     var body = el('div', { class: 'dashboard-card-body' });
     var card = el('section', { class: 'dashboard-card kind-' + chart.kind, id: chart.id, 'aria-labelledby': chart.id + '-title', 'data-kind': chart.kind }, [
       el('h2', { id: chart.id + '-title', text: chart.title }),
-      chart.description ? el('p', { class: 'dashboard-card-description', text: chart.description }) : null,
+      chart.description ? el('div', { class: 'dashboard-card-description' }, [markdown(chart.description)]) : null,
       body,
     ]);
     if (chart.error) {
@@ -188,7 +189,7 @@
   function render() {
     var description = document.getElementById('dashboard-description');
     if (data.description) {
-      description.textContent = data.description;
+      description.appendChild(markdown(data.description));
       description.hidden = false;
     }
     document.getElementById('dashboard-as-of').textContent =

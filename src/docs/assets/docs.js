@@ -55,6 +55,7 @@
   // ---- DOM helpers ----
   var el = window.modelrunPage.el;
   var formatInstant = window.modelrunPage.formatInstant;
+  var markdown = window.modelrunPage.markdown;
   function href(i) { return '#!/' + nodes[i].type + '/' + encodeURIComponent(nodes[i].id); }
   function nodeLink(i) {
     var n = nodes[i];
@@ -319,7 +320,7 @@
           el('td', {}, [el('code', { text: c.name })]),
           el('td', { class: missing ? 'missing' : null, text: c.type || (missing ? 'not in the warehouse' : '—') }),
           el('td', { text: c.declaredType || '' }),
-          el('td', { text: c.description }),
+          el('td', {}, [c.description ? markdown(c.description) : null]),
         ]);
       })),
     ]));
@@ -361,7 +362,7 @@
       details.textContent = '';
       [
         metaList([['unique id', n.id], ['file', n.path], [n.type === 'test' ? 'failing rows in' : 'relation', d.relation], ['loader', d.loader], ['loaded at field', d.loadedAtField], ['severity', d.severity]]),
-        d.description ? el('p', { class: 'description', text: d.description }) : el('p', { class: 'muted', text: 'No description.' }),
+        d.description ? el('div', { class: 'description' }, [markdown(d.description)]) : el('p', { class: 'muted', text: 'No description.' }),
       ].forEach(function (e) { details.appendChild(e); });
       var parts = [];
       if (n.type === 'source') parts = parts.concat(section('Freshness', [d.freshness ? freshnessTable(d.freshness) : el('p', { class: 'muted', text: 'Not checked yet (sources.json has no result for it).' })]));

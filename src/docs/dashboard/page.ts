@@ -20,7 +20,7 @@ export function dashboardHtml(input: { title: string; projectName: string }): st
   ${siteHeader(input.projectName, 'dashboard')}
   <main class="dashboard" id="dashboard">
     <h1>${title}</h1>
-    <p class="dashboard-description" id="dashboard-description" hidden></p>
+    <div class="dashboard-description" id="dashboard-description" hidden></div>
     <p class="dashboard-as-of" id="dashboard-as-of"></p>
     <noscript><p class="dashboard-error">The dashboard draws its charts with JavaScript: turn it on to see them.</p></noscript>
     <div class="dashboard-grid" id="dashboard-charts"></div>
