@@ -93,6 +93,16 @@ describe.concurrent('docs generate', () => {
     expect(existsSync(join(dir, 'target/docs/assets/dashboard-data.js'))).toBe(false);
   });
 
+  it('a dashboard.yml that is not a dashboard: its error, no dashboard page, and the index does not link one', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as x\n', 'dashboard.yml': 'title: T\ncharts: 3\n' });
+    expect((await runCli(['run'], dir)).code).toBe(0);
+    const r = await runCli(['docs', 'generate'], dir);
+    expect(r.stderr).toBe('dashboard.yml:2:1: error: charts must be a list of charts, each with title:, kind: and sql:\n');
+    expect(r.code).toBe(1);
+    expect(readIndex(dir).dashboard).toBe(false);
+    expect(existsSync(join(dir, 'target/docs/dashboard.html'))).toBe(false);
+  });
+
   it('a project that does not compile: its errors, exit 2, no site', async () => {
     const dir = project({ 'models/a.sql': 'select * from {{ref "missing_model"}}\n' });
     const r = await runCli(['docs', 'generate'], dir);

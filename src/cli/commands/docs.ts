@@ -39,10 +39,12 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
   if (opened.warehouse.state === 'unavailable') reporter.diagnostic(warning(`the docs show only the columns declared in YAML: ${opened.warehouse.reason}`));
   try {
     if (opened.catalog) writeCatalog(targetDir, opened.catalog);
-    const data = buildSiteData({ manifest, ...run.artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: false, generatedAt });
+    // The index links the dashboard when the project declares one; it is written again only if that fails.
+    const declared = existsSync(join(projectDir, DASHBOARD_FILE));
+    const data = buildSiteData({ manifest, ...run.artifacts, catalog: opened.catalog }, { warehouse: opened.warehouse, dashboard: declared, generatedAt });
     writeSite(outDir, data);
-    const dashboard = await writeProjectDashboard(loaded, opened.connection, outDir, run.artifacts, reporter);
-    if (dashboard.written) writeIndexData(outDir, { ...data.index, dashboard: true });
+    const dashboard = declared ? await writeProjectDashboard(loaded, opened.connection, outDir, run.artifacts, reporter) : NO_DASHBOARD;
+    if (dashboard.written !== declared) writeIndexData(outDir, { ...data.index, dashboard: dashboard.written });
     reporter.info(writtenLine(data.index.nodes, dashboard, (file) => displayPath(projectDir, join(outDir, file)), started));
     // The page is written even so (a failed chart shows its error), but a scheduled job must notice.
     return hasErrors(dashboard.diagnostics) ? 1 : 0;
@@ -51,13 +53,18 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
   }
 }
 
+interface DashboardOutcome {
+  written: boolean;
+  charts: number;
+  diagnostics: Diagnostic[];
+}
+const NO_DASHBOARD: DashboardOutcome = { written: false, charts: 0, diagnostics: [] };
+
 /** The dashboard needs the loaded project, which a large project takes a while to load: only when it declares one. */
-async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, run: RunArtifacts, reporter: Reporter): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
-  const none = { written: false, charts: 0, diagnostics: [] };
-  if (!loaded.settings || !existsSync(join(loaded.settings.config.dir, DASHBOARD_FILE))) return none;
+async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, run: RunArtifacts, reporter: Reporter): Promise<DashboardOutcome> {
   // compile has reported this project's diagnostics (and, answered by its fingerprint, never loaded it): load it quietly.
   const { project } = loadFromSettings(loaded);
-  if (!project) return none;
+  if (!project) return NO_DASHBOARD;
   const result = await writeDashboard({ project, connection, outDir, run });
   result.diagnostics.forEach((d) => reporter.diagnostic(d));
   return result;
