@@ -94,10 +94,10 @@ describe.concurrent('docs generate', () => {
   });
 
   it('a dashboard.yml that is not a dashboard: its error, no dashboard page, and the index does not link one', async () => {
-    const dir = project({ 'models/a.sql': 'select 1 as x\n', 'dashboard.yml': 'title: T\ncharts: 3\n' });
+    const dir = project({ 'models/a.sql': 'select 1 as x\n', 'dashboard.yml': '- title: T\n' });
     expect((await runCli(['run'], dir)).code).toBe(0);
     const r = await runCli(['docs', 'generate'], dir);
-    expect(r.stderr).toBe('dashboard.yml:2:1: error: charts must be a list of charts, each with title:, kind: and sql:\n');
+    expect(r.stderr).toBe('dashboard.yml:1:1: error: dashboard.yml must be a mapping with title: and charts: — see the dashboard.yml reference in the README\n');
     expect(r.code).toBe(1);
     expect(readIndex(dir).dashboard).toBe(false);
     expect(existsSync(join(dir, 'target/docs/dashboard.html'))).toBe(false);
