@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 
 export function fileStamp(absPath: string): string {
-  const s = statSync(absPath);
-  return `${s.mtimeMs}:${s.size}`;
+  return stampOf(statSync(absPath));
+}
+
+/** What tells one version of a file from another: its modification time and size. */
+export function stampOf(stats: { mtimeMs: number; size: number }): string {
+  return `${stats.mtimeMs}:${stats.size}`;
 }
 
 /** A file's stamp, or "-" when it does not exist: the key of a file that may come and go. */

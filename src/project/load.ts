@@ -16,6 +16,7 @@ import { didYouMean } from '../util/suggest.js';
 import { BuildCache, type CachedModel } from './build-cache.js';
 import { fileStamp, hashOf, optionalStamp } from './hash.js';
 import { JsonText } from './json-text.js';
+import { readStamped } from './read-text.js';
 import { SourceTexts } from './source-texts.js';
 import { discoverFiles, type ProjectFiles } from './discover.js';
 import { buildGenericTests, type GenericTestPlan } from '../data-tests/nodes.js';
@@ -68,6 +69,8 @@ export interface ProjectSettings {
   files: ProjectFiles;
   /** A file's mtime and size, each file stat'ed once however many times it is asked for. */
   stamp: (path: string) => string;
+  /** A file's text; its stamp, unless one was taken before, comes from the same open (see readStamped). */
+  readStamped: (path: string) => string;
 }
 
 export type SettingsResult = { settings: ProjectSettings; diagnostics: Diagnostic[] } | { settings?: undefined; diagnostics: Diagnostic[] };
@@ -89,7 +92,12 @@ export function loadSettings(opts: LoadOptions): SettingsResult {
   const stamps = new Map<string, string>();
   // Concatenated rather than joined: paths come from discovery already normal, and this runs for every file.
   const stamp = (path: string) => stamps.get(path) ?? stamps.set(path, fileStamp(`${config.dir}/${path}`)).get(path)!;
-  return { settings: { config, target, vars, files: discoverFiles(config), stamp }, diagnostics };
+  const read = (path: string) => {
+    const { text, stamp } = readStamped(`${config.dir}/${path}`);
+    if (!stamps.has(path)) stamps.set(path, stamp);
+    return text;
+  };
+  return { settings: { config, target, vars, files: discoverFiles(config), stamp, readStamped: read }, diagnostics };
 }
 
 export function loadFullProject(opts: LoadOptions): LoadResult {
@@ -195,8 +203,10 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
   const testNames = new Map<string, string>();
   const sqlFiles: (readonly ['model' | 'test', string])[] = [...files.models.map((p) => ['model', p] as const), ...files.singularTests.map((p) => ['test', p] as const)];
   for (const [kind, path] of sqlFiles) {
-    const stamp = settings.stamp(path);
     let entry: CachedModel | undefined = cache.model(path);
+    // A file without a cached parse must be read: its stamp comes with its text.
+    if (!entry) sourceText.set(path, JsonText.of(settings.readStamped(path)));
+    const stamp = settings.stamp(path);
     let program: Program | undefined;
     let node: GraphNode;
     if (entry?.stamp !== stamp || entry.kind !== kind) {
