@@ -34,81 +34,120 @@ export function parseFlatTemplate(text: string): Program | undefined {
 }
 
 const NOT_FLAT = /\{\{\s*(?:[#/^!>&{~*(]|else\b)|~\}\}|\\\{\{|\}\}\}/;
-const TOKEN = /\s*(?:("[^"\\]*")|('[^'\\]*')|(-?\d+(?:\.\d+)?)(?=[\s}])|([A-Za-z_][A-Za-z0-9_]*)=|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*))/y;
-
-// Each evaluation of a regex literal makes a new RegExp: these run per token, so they are made once.
-const SPACES = /\s*/y;
-const SPACE = /\s/;
+/** Whitespace beyond ASCII, as a regex's \s (and Handlebars' lexer) knows it. */
+const WIDE_SPACE = /\s/;
 
 type Pos = (offset: number) => { line: number; column: number };
 
+/**
+ * `{{name arg ... key=value ...}}` from `open` to `close` (where its braces close), scanned by
+ * hand: a mustache is made of strings, numbers, names and dotted paths, each followed by space
+ * or the closing braces. Anything else is left to Handlebars.
+ */
 function parseMustache(text: string, open: number, close: number, pos: Pos): hbs.AST.MustacheStatement | undefined {
-  const tokens: { kind: 'expr' | 'key'; value: Expression | string; start: number; end: number }[] = [];
-  TOKEN.lastIndex = open + 2;
-  for (;;) {
-    SPACES.lastIndex = TOKEN.lastIndex;
-    SPACES.exec(text);
-    if (SPACES.lastIndex === close) break;
-    const start = SPACES.lastIndex;
-    const m = TOKEN.exec(text);
-    if (!m || TOKEN.lastIndex > close) return undefined;
-    const end = TOKEN.lastIndex;
-    const loc = { start: pos(start), end: pos(end) } as hbs.AST.SourceLocation;
-    if (m[4] !== undefined) {
-      tokens.push({ kind: 'key', value: m[4], start, end });
-      continue;
-    }
-    tokens.push({ kind: 'expr', value: expression(m, loc), start, end });
-    // A value must be followed by space or the closing braces.
-    if (end < close && !SPACE.test(text[end]!)) return undefined;
-  }
-  const head = tokens[0];
-  if (!head || head.kind !== 'expr' || (head.value as Expression).type !== 'PathExpression') return undefined;
+  let at = skipSpaces(text, open + 2);
+  const head = valueAt(text, at, close, pos);
+  if (!head || head.expression.type !== 'PathExpression') return undefined;
   const params: Expression[] = [];
   const pairs: hbs.AST.HashPair[] = [];
-  for (let k = 1; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    if (t.kind === 'key') {
-      const value = tokens[k + 1];
-      if (!value || value.kind !== 'expr' || value.start !== t.end) return undefined;
-      pairs.push({ type: 'HashPair', key: t.value as string, value: value.value as Expression, loc: { start: pos(t.start), end: pos(value.end) } } as unknown as hbs.AST.HashPair);
-      k++;
+  let end = head.end;
+  for (;;) {
+    at = skipSpaces(text, end);
+    if (at === close) break;
+    // A value must be followed by space or the closing braces.
+    if (at === end) return undefined;
+    const key = keyAt(text, at);
+    const value = valueAt(text, key === undefined ? at : at + key.length + 1, close, pos);
+    if (!value) return undefined;
+    if (key !== undefined) {
+      pairs.push({ type: 'HashPair', key, value: value.expression, loc: { start: pos(at), end: pos(value.end) } } as unknown as hbs.AST.HashPair);
+    } else if (pairs.length > 0) {
+      return undefined;
     } else {
-      if (pairs.length > 0) return undefined;
-      params.push(t.value as Expression);
+      params.push(value.expression);
     }
+    end = value.end;
   }
-  const path = head.value;
+  const path = head.expression;
   const strip = { open: false, close: false };
   const loc = { start: pos(open), end: pos(close + 2) };
   // Keys in Handlebars' order, which makes the two ASTs compare equal.
   if (pairs.length === 0) return { type: 'MustacheStatement', path, params, escaped: true, strip, loc } as unknown as hbs.AST.MustacheStatement;
-  const hash = { type: 'Hash', pairs, loc: { start: pairs[0]!.loc.start, end: pos(tokens[tokens.length - 1]!.end) } };
+  const hash = { type: 'Hash', pairs, loc: { start: pairs[0]!.loc.start, end: pos(end) } };
   return { type: 'MustacheStatement', path, params, hash, escaped: true, strip, loc } as unknown as hbs.AST.MustacheStatement;
 }
 
-function expression(m: RegExpExecArray, loc: hbs.AST.SourceLocation): Expression {
-  const literal = (type: string, value: unknown, original: unknown = value) => ({ type, value, original, loc }) as unknown as Expression;
-  if (m[1] !== undefined || m[2] !== undefined) {
-    const s = (m[1] ?? m[2]!).slice(1, -1);
-    return literal('StringLiteral', s);
+/** The expression that starts at `start` and where it ends, if it ends before `close`: a quoted string, a number, a name or a dotted path. */
+function valueAt(text: string, start: number, close: number, pos: Pos): { expression: Expression; end: number } | undefined {
+  const c = text.charCodeAt(start);
+  let end: number;
+  let expression: Expression;
+  const loc = () => ({ start: pos(start), end: pos(end) }) as hbs.AST.SourceLocation;
+  const literal = (type: string, value: unknown, original: unknown = value) => ({ type, value, original, loc: loc() }) as unknown as Expression;
+  if (c === QUOTE || c === APOSTROPHE) {
+    end = text.indexOf(text[start]!, start + 1) + 1;
+    if (end === 0 || text.slice(start, end).includes('\\')) return undefined;
+    expression = literal('StringLiteral', text.slice(start + 1, end - 1));
+  } else if (isDigit(c) || (c === MINUS && isDigit(text.charCodeAt(start + 1)))) {
+    end = digitsEnd(text, start + 1);
+    if (text.charCodeAt(end) === DOT && isDigit(text.charCodeAt(end + 1))) end = digitsEnd(text, end + 1);
+    if (!isSpace(text, end) && text.charCodeAt(end) !== CLOSE_BRACE) return undefined;
+    expression = literal('NumberLiteral', Number(text.slice(start, end)));
+  } else {
+    end = nameEnd(text, start);
+    if (end === start) return undefined;
+    while (text.charCodeAt(end) === DOT && nameEnd(text, end + 1) > end + 1) end = nameEnd(text, end + 1);
+    expression = word(text.slice(start, end), loc());
   }
-  if (m[3] !== undefined) return literal('NumberLiteral', Number(m[3]));
-  const word = m[5]!;
-  if (word === 'true' || word === 'false') return literal('BooleanLiteral', word === 'true');
-  if (word === 'null') return literal('NullLiteral', null);
-  if (word === 'undefined') return literal('UndefinedLiteral', undefined);
-  const segments = word.split('.');
-  const isThis = segments[0] === 'this';
-  return {
-    type: 'PathExpression',
-    data: false,
-    depth: 0,
-    parts: isThis ? segments.slice(1) : segments,
-    original: word,
-    loc,
-  } as unknown as Expression;
+  return end > close ? undefined : { expression, end };
 }
+
+/** A literal word, or a path: `this.x` names `x` of the context. */
+function word(w: string, loc: hbs.AST.SourceLocation): Expression {
+  const literal = (type: string, value: unknown) => ({ type, value, original: value, loc }) as unknown as Expression;
+  if (w === 'true' || w === 'false') return literal('BooleanLiteral', w === 'true');
+  if (w === 'null') return literal('NullLiteral', null);
+  if (w === 'undefined') return literal('UndefinedLiteral', undefined);
+  const segments = w.split('.');
+  const isThis = segments[0] === 'this';
+  return { type: 'PathExpression', data: false, depth: 0, parts: isThis ? segments.slice(1) : segments, original: w, loc } as unknown as Expression;
+}
+
+/** The name of a `name=` at `start`, if there is one. */
+function keyAt(text: string, start: number): string | undefined {
+  const end = nameEnd(text, start);
+  return end > start && text.charCodeAt(end) === EQUALS ? text.slice(start, end) : undefined;
+}
+
+/** Where a name (a letter or underscore, then letters, digits and underscores) that starts at `start` ends; `start` when none does. */
+function nameEnd(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (!(isLetter(first) || first === UNDERSCORE)) return start;
+  let i = start + 1;
+  for (let c = text.charCodeAt(i); isLetter(c) || isDigit(c) || c === UNDERSCORE; c = text.charCodeAt(++i));
+  return i;
+}
+
+function digitsEnd(text: string, start: number): number {
+  let i = start;
+  while (isDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function skipSpaces(text: string, start: number): number {
+  let i = start;
+  while (isSpace(text, i)) i++;
+  return i;
+}
+
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && WIDE_SPACE.test(text[i]!));
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const [QUOTE, APOSTROPHE, MINUS, DOT, EQUALS, UNDERSCORE, CLOSE_BRACE] = ['"', "'", '-', '.', '=', '_', '}'].map((ch) => ch.charCodeAt(0)) as [number, number, number, number, number, number, number];
 
 function lineStarts(text: string): number[] {
   const starts = [0];
