@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { writeCompiledManifest } from '../../artifacts/manifest.js';
 import { displayPath } from '../../config/profiles.js';
 import { SqlChecker } from '../../adapters/duckdb/sql-checker.js';
 import { compileEdits, writeGraphSnapshot } from '../../compile/compile-edits.js';
@@ -11,8 +10,6 @@ import { loadFromSettings, loadSettings, projectFingerprint, projectScope, type 
 import type { Diagnostic } from '../../util/diagnostics.js';
 import { UserError } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
-import { countByType, plural, selectInOrder } from '../pipeline.js';
-import { prepareSql } from '../prepare-sql.js';
 import type { Reporter } from '../reporter.js';
 
 /**
@@ -81,6 +78,12 @@ async function compileProject(
   checker: SqlChecker,
   { generatedAt, invocationId }: { generatedAt: string; invocationId: string },
 ): Promise<Omit<NoopRecord, 'key' | 'warnings'>> {
+  // Loaded here: a compile that the fingerprint or the graph snapshot answers needs none of these.
+  const [{ writeCompiledManifest }, { countByType, plural, selectInOrder }, { prepareSql }] = await Promise.all([
+    import('../../artifacts/manifest.js'),
+    import('../pipeline.js'),
+    import('../prepare-sql.js'),
+  ]);
   const targetDir = resolve(project.config.dir, project.config.targetPath);
   const selected = selectInOrder(project, opts, reporter, ['model', 'test']);
   const { compiled } = await prepareSql(project, selected, async () => checker, {
