@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPILE_PROJECT, RUN_PROJECT, editModel, generateProject, tempDir } from './generate.mjs';
-import { ChildFailure, CLI, REPO_ROOT, currentCli, fmtMs, load1, machine, median, markdownTable, runsFor, sample, snapshotCli, timeCli, timeNode, useCli } from './timing.mjs';
+import { ChildFailure, CLI, REPO_ROOT, currentCli, fmtMs, load1, machine, median, markdownTable, runsFor, snapshotCli, timeCli, timeNode, useCli } from './timing.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -25,14 +25,29 @@ const rows = [];
 
 /** Times one metric: a discarded warm-up run, then 5 runs (3 when the warm-up took over 2 s). */
 function measure(label, fn, { before } = {}) {
-  log(`${label} ...`);
-  before?.(-1);
-  const warm = fn(-1);
-  const warmMs = typeof warm === 'number' ? warm : warm.ms;
-  const runs = runsFor(warmMs);
-  const r = sample(fn, { runs, before });
-  log(`${label}: median ${fmtMs(r.median)} ms over ${runs} runs [${r.samples.map((s) => fmtMs(s)).join(', ')}] (warm-up ${fmtMs(warmMs)} ms)`);
-  return { ...r, runs };
+  return measureTogether([{ label, fn, before }])[0];
+}
+
+/**
+ * Times several metrics round by round, each once a round, so that the load and the state of the
+ * disk are alike for all of them: a discarded warm-up round, then 5 rounds (3 when a warm-up run
+ * took over 2 s).
+ */
+function measureTogether(metrics) {
+  const msOf = (r) => (typeof r === 'number' ? r : r.ms);
+  const once = (m, i) => {
+    m.before?.(i);
+    return msOf(m.fn(i));
+  };
+  metrics.forEach((m) => log(`${m.label} ...`));
+  const warm = metrics.map((m) => once(m, -1));
+  const runs = runsFor(Math.max(...warm));
+  const samples = metrics.map(() => []);
+  for (let i = 0; i < runs; i++) metrics.forEach((m, k) => samples[k].push(once(m, i)));
+  return metrics.map((m, k) => {
+    log(`${m.label}: median ${fmtMs(median(samples[k]))} ms over ${runs} runs [${samples[k].map((s) => fmtMs(s)).join(', ')}] (warm-up ${fmtMs(warm[k])} ms)`);
+    return { median: median(samples[k]), samples: samples[k], runs };
+  });
 }
 
 function addRow(metricName, budget, value, runs, unit = 'ms', digits = 0) {
@@ -118,14 +133,18 @@ try {
     // "No target/" is made by renaming it away, not deleting it: deleting 10,000 files right before
     // the timed run slows the run's own file creation badly on some disks (ext4 mounted with
     // `discard`, as on this VM), which would measure the bench rather than modelrun.
-    const cold = measure(`compile ${n} cold`, compile, { before: () => moveAway(target) });
-    addRow(`\`compile\`, ${n} models, cold (no target/)`, 1500, cold.median, cold.runs);
-
     // Reference, not a budget: what merely creating one small file per model costs here, the same
-    // way a cold compile does (folder deleted first) — the floor under any per-model target/compiled/.
+    // way a cold compile does (folder moved away first) — the floor under any per-model
+    // target/compiled/. Timed between the cold compiles, in the same state of the disk: on this
+    // VM, creating tens of thousands of files in a row (the project itself, then each compile)
+    // makes the next ones several times slower for a while.
     const floorDir = join(root, 'fs-floor');
-    const floor = measure(`create ${n} files (filesystem floor)`, () => createFiles(floorDir, project.nodes), { before: () => moveAway(floorDir) });
-    addRow(`reference: create ${n} small files (one per model) in a new folder, in-process — the floor under a cold compile's target/compiled/`, undefined, floor.median, floor.runs);
+    const [cold, floor] = measureTogether([
+      { label: `compile ${n} cold`, fn: compile, before: () => moveAway(target) },
+      { label: `create ${n} files (filesystem floor)`, fn: () => createFiles(floorDir, project.nodes), before: () => moveAway(floorDir) },
+    ]);
+    addRow(`\`compile\`, ${n} models, cold (no target/)`, 1500, cold.median, cold.runs);
+    addRow(`reference: create ${n} small files (one per model) in a new folder, in-process, between the cold compiles — the floor under a cold compile's target/compiled/`, undefined, floor.median, floor.runs);
 
     const warm = measure(`compile ${n} warm`, compile);
     addRow(`\`compile\`, ${n} models, warm, nothing changed`, 400, warm.median, warm.runs);

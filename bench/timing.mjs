@@ -76,21 +76,6 @@ export function median(values) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/**
- * Times `fn` (which returns ms, or an object with .ms) `runs` times, calling `before()` untimed
- * ahead of each run; `warmup` extra runs go first and are discarded. Returns { median, samples }.
- */
-export function sample(fn, { runs = 5, warmup = 0, before } = {}) {
-  const samples = [];
-  for (let i = 0; i < warmup + runs; i++) {
-    before?.(i);
-    const r = fn(i);
-    const ms = typeof r === 'number' ? r : r.ms;
-    if (i >= warmup) samples.push(ms);
-  }
-  return { median: median(samples), samples };
-}
-
 /** How many runs a metric gets: at least 5 when one run is fast, 3 when it is slow. */
 export function runsFor(oneRunMs, { slowMs = 2000, fast = 5, slow = 3 } = {}) {
   return oneRunMs > slowMs ? slow : fast;
