@@ -18,7 +18,7 @@ import { cachedCompile, compileKey, renderNode, SqlValidator, type RelationNode 
 
 export interface EditsInput {
   settings: ProjectSettings;
-  /** projectScope of the settings and the compile's options. */
+  /** What must be as it was at the last full compile: the project but for its SQL files' contents, and the options (see editsScope). */
   scope: string;
   checker: Pick<Warehouse, 'parse'>;
   generatedAt: string;

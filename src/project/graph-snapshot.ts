@@ -47,6 +47,12 @@ const FILE = 'modelrun_graph.tsv';
 const HEADER = 'modelrun graph snapshot 1';
 const OUTPUTS = ['manifest.json', INDEX_FILE, CACHE_FILE];
 
+interface Decoded {
+  report: CompileReport;
+  macroFiles: Record<string, MacroFile>;
+  others: Map<string, SnapshotRelation>;
+}
+
 /**
  * target/modelrun_graph.tsv: the last full compile's project graph, reduced to what a compile of
  * a few edited models needs (see compile/compile-edits.ts), so that it can do without loading
@@ -54,14 +60,9 @@ const OUTPUTS = ['manifest.json', INDEX_FILE, CACHE_FILE];
  * parse: only the lines of the files an edited file names are decoded.
  *
  * It holds while the scope (every input but the SQL files' contents) and the outputs it was
- * written with are unchanged; it is removed before a full compile writes anything.
+ * written with are unchanged. Each full compile writes it anew, or removes it when templates read
+ * the clock or the environment.
  */
-interface Decoded {
-  report: CompileReport;
-  macroFiles: Record<string, MacroFile>;
-  others: Map<string, SnapshotRelation>;
-}
-
 export class GraphSnapshot {
   private decodedContents?: Decoded;
 
