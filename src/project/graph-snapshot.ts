@@ -65,6 +65,8 @@ interface Decoded {
  */
 export class GraphSnapshot {
   private decodedContents?: Decoded;
+  /** Where each SQL file's line starts in `body`, and, last, where the body ends. */
+  private readonly starts: Int32Array;
 
   private constructor(
     private readonly projectName: string,
@@ -72,8 +74,13 @@ export class GraphSnapshot {
     readonly appended: number,
     /** The second line, as written: the report, macro files and other relations, in JSON. */
     private readonly contents: string,
-    private readonly lines: readonly string[],
-  ) {}
+    /** A line per SQL file, each ended by a newline: looked into where needed, never split whole. */
+    private readonly body: string,
+  ) {
+    const starts = [0];
+    for (let at = body.indexOf('\n'); at >= 0; at = body.indexOf('\n', at + 1)) starts.push(at + 1);
+    this.starts = Int32Array.from(starts);
+  }
 
   /** The snapshot in `targetDir` if it was written under `scope` and the outputs are as it left them. */
   static read(targetDir: string, projectName: string, scope: string): GraphSnapshot | undefined {
@@ -83,17 +90,18 @@ export class GraphSnapshot {
     } catch {
       return undefined;
     }
-    const lines = text.split('\n');
-    const [header, scopeKey, outputs, appended] = lines[0]!.split('\t');
-    if (header !== HEADER || scopeKey !== scope || outputs !== outputsKey(targetDir, projectName) || lines.pop() !== '') return undefined;
-    return new GraphSnapshot(projectName, scope, Number(appended), lines[1]!, lines.slice(2));
+    const headerEnd = text.indexOf('\n');
+    const contentsEnd = text.indexOf('\n', headerEnd + 1);
+    const [header, scopeKey, outputs, appended] = text.slice(0, headerEnd).split('\t');
+    if (header !== HEADER || scopeKey !== scope || contentsEnd < 0 || !text.endsWith('\n') || outputs !== outputsKey(targetDir, projectName)) return undefined;
+    return new GraphSnapshot(projectName, scope, Number(appended), text.slice(headerEnd + 1, contentsEnd), text.slice(contentsEnd + 1));
   }
 
   /** Written once everything else in target/ is: the snapshot holds for the outputs as they are now. */
   static write(targetDir: string, projectName: string, s: SnapshotContents): void {
     const contents = JSON.stringify({ report: s.report, macroFiles: s.macroFiles, others: [...s.others] });
-    const lines = s.files.map((f) => `${f.stamp}\t${f.meta}\t${f.spec ? JSON.stringify(f.spec) : ''}`);
-    new GraphSnapshot(projectName, s.scope, s.appended, contents, lines).save(targetDir);
+    const body = s.files.map((f) => `${f.stamp}\t${f.meta}\t${f.spec ? JSON.stringify(f.spec) : ''}\n`).join('');
+    save(targetDir, projectName, { scope: s.scope, appended: s.appended, contents }, [body]);
   }
 
   static remove(targetDir: string): void {
@@ -102,16 +110,15 @@ export class GraphSnapshot {
 
   /** Writes it again with new stamps for some files (by index), after a compile of those files changed the outputs. */
   restamp(targetDir: string, stamps: ReadonlyMap<number, string>, appended: number): void {
-    const lines = this.lines.map((line, i) => {
-      const stamp = stamps.get(i);
-      return stamp === undefined ? line : stamp + line.slice(line.indexOf('\t'));
-    });
-    new GraphSnapshot(this.projectName, this.scope, appended, this.contents, lines).save(targetDir);
-  }
-
-  private save(targetDir: string): void {
-    const header = `${HEADER}\t${this.scope}\t${outputsKey(targetDir, this.projectName)}\t${this.appended}\n${this.contents}\n`;
-    overwriteFile(join(targetDir, FILE), [header, this.lines.join('\n'), this.lines.length > 0 ? '\n' : '']);
+    const chunks: string[] = [];
+    let copied = 0;
+    for (const i of [...stamps.keys()].sort((a, b) => a - b)) {
+      const start = this.starts[i]!;
+      chunks.push(this.body.slice(copied, start), stamps.get(i)!);
+      copied = this.body.indexOf('\t', start);
+    }
+    chunks.push(this.body.slice(copied));
+    save(targetDir, this.projectName, { scope: this.scope, appended, contents: this.contents }, chunks);
   }
 
   private get decoded(): Decoded {
@@ -137,19 +144,25 @@ export class GraphSnapshot {
 
   /** How many SQL files it knows: as many as there are now, since their paths are part of the scope. */
   get fileCount(): number {
-    return this.lines.length;
+    return this.starts.length - 1;
   }
 
   /** Whether SQL file `i` had this stamp: a look at the start of its line. */
   hasStamp(i: number, stamp: string): boolean {
-    const line = this.lines[i]!;
-    return line.length > stamp.length && line[stamp.length] === '\t' && line.startsWith(stamp);
+    const start = this.starts[i]!;
+    return this.body.startsWith(stamp, start) && this.body[start + stamp.length] === '\t';
   }
 
   file(i: number): SnapshotFile {
-    const [stamp, meta, spec] = this.lines[i]!.split('\t') as [string, string, string];
+    const [stamp, meta, spec] = this.body.slice(this.starts[i], this.starts[i + 1]! - 1).split('\t') as [string, string, string];
     return { stamp, model: parseModelMeta(meta), spec: spec === '' ? undefined : (JSON.parse(spec) as SnapshotSpec) };
   }
+}
+
+/** Writes the snapshot file: its header, then the SQL files' lines in `body`'s chunks. */
+function save(targetDir: string, projectName: string, head: { scope: string; appended: number; contents: string }, body: readonly string[]): void {
+  const header = `${HEADER}\t${head.scope}\t${outputsKey(targetDir, projectName)}\t${head.appended}\n${head.contents}\n`;
+  overwriteFile(join(targetDir, FILE), [header, ...body]);
 }
 
 /**
