@@ -1,9 +1,9 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolders } from '../test-support/project.js';
-import { ManifestEntries } from './manifest-entries.js';
+import { ManifestEntries, patchManifest } from './manifest-entries.js';
 
 const temp = tempFolders();
 const HEAD = '{"nodes":{';
@@ -46,5 +46,24 @@ describe('manifest entries', () => {
   it('holds nothing without an index', () => {
     const dir = temp.track(mkdtempSync(join(tmpdir(), 'modelrun-entries-')));
     expect(ManifestEntries.read(dir, 's1').reusable('model.p.a', 'k1')).toBeUndefined();
+  });
+});
+
+describe('patchManifest', () => {
+  it('rewrites the entries asked for and the head, copies the rest, and indexes the new manifest under the same scope', () => {
+    const dir = written();
+    const patch = patchManifest(dir, new Map([['model.p.a', { key: 'k2', rewrite: (old: string) => old.replace('é', 'é, and more') }]]), (head) => `{"v":2,${head.slice(1)}`);
+    patch!.write();
+    const A2 = '"model.p.a":{"sql":"é, and more"}';
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe(`{"v":2,"nodes":{${A2},${B}}}\n`);
+    const entries = ManifestEntries.read(dir, 's1');
+    expect(entries.bytes(entries.reusable('model.p.a', 'k2')!).toString()).toBe(A2);
+    expect(entries.reusable('model.p.a', 'k1')).toBeUndefined();
+  });
+
+  it('gives nothing for an entry written without a compile key, or not written at all', () => {
+    const rewrite = { key: 'k', rewrite: (old: string) => old };
+    expect(patchManifest(written(), new Map([['model.p.b', rewrite]]), (h) => h)).toBeUndefined();
+    expect(patchManifest(written(), new Map([['model.p.c', rewrite]]), (h) => h)).toBeUndefined();
   });
 });
