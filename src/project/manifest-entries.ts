@@ -71,19 +71,10 @@ export class ManifestEntries {
     if (!index.startsWith(`${header}\t`) || headerEnd === -1 || !index.endsWith('\n')) return undefined;
     const manifest = readFileSync(join(targetDir, 'manifest.json'));
     const entries = new Map<string, EntryRange & { key: string }>();
-    let at = Number(index.slice(header.length + 1, headerEnd));
-    for (let line = headerEnd + 1; line < index.length; ) {
-      const keyEnd = index.indexOf('\t', line);
-      const lengthEnd = index.indexOf('\t', keyEnd + 1);
-      const lineEnd = index.indexOf('\n', lengthEnd);
-      const key = index.slice(line, keyEnd);
-      const end = at + Number(index.slice(keyEnd + 1, lengthEnd));
-      const idJson = index.slice(lengthEnd + 1, lineEnd);
+    for (const l of indexLines(index, headerEnd, Number(index.slice(header.length + 1, headerEnd)))) {
       // An entry starts with its id (compared as latin1: an id beyond ASCII only costs the reuse).
-      if (manifest.toString('latin1', at, at + idJson.length + 2) !== `${idJson}:{`) return undefined;
-      if (key !== '') entries.set(jsonStringValue(idJson), { key, start: at, end });
-      at = end + 1;
-      line = lineEnd + 1;
+      if (manifest.toString('latin1', l.start, l.start + l.idJson.length + 2) !== `${l.idJson}:{`) return undefined;
+      if (l.key !== '') entries.set(jsonStringValue(l.idJson), { key: l.key, start: l.start, end: l.end });
     }
     return new ManifestEntries(manifest, entries);
   }
@@ -123,31 +114,22 @@ export function patchManifest(targetDir: string, edits: ReadonlyMap<string, Entr
   const chunks: (string | Buffer)[] = [head(manifest.toString('utf8', 0, Number(start)))];
   const lines: string[] = [];
   let copiedFrom = Number(start);
-  let at = copiedFrom;
-  let lineStart = headerEnd + 1;
+  let linesFrom = headerEnd + 1;
   let found = 0;
-  for (let line = lineStart; line < index.length; ) {
-    const keyEnd = index.indexOf('\t', line);
-    const lengthEnd = index.indexOf('\t', keyEnd + 1);
-    const lineEnd = index.indexOf('\n', lengthEnd);
-    const end = at + Number(index.slice(keyEnd + 1, lengthEnd));
-    const idJson = index.slice(lengthEnd + 1, lineEnd);
-    const edit = edits.get(jsonStringValue(idJson));
-    if (edit) {
-      if (keyEnd === line) return undefined;
-      const text = edit.rewrite(manifest.toString('utf8', at, end));
-      chunks.push(manifest.subarray(copiedFrom, at), text);
-      lines.push(index.slice(lineStart, line), `${edit.key}\t${Buffer.byteLength(text)}\t${idJson}\n`);
-      copiedFrom = end;
-      lineStart = lineEnd + 1;
-      found++;
-    }
-    at = end + 1;
-    line = lineEnd + 1;
+  for (const l of indexLines(index, headerEnd, copiedFrom)) {
+    const edit = edits.get(jsonStringValue(l.idJson));
+    if (!edit) continue;
+    if (l.key === '') return undefined;
+    const text = edit.rewrite(manifest.toString('utf8', l.start, l.end));
+    chunks.push(manifest.subarray(copiedFrom, l.start), text);
+    lines.push(index.slice(linesFrom, l.lineStart), `${edit.key}\t${Buffer.byteLength(text)}\t${l.idJson}\n`);
+    copiedFrom = l.end;
+    linesFrom = l.lineEnd + 1;
+    found++;
   }
   if (found !== edits.size) return undefined;
   chunks.push(manifest.subarray(copiedFrom));
-  lines.push(index.slice(lineStart));
+  lines.push(index.slice(linesFrom));
   return {
     write: () => {
       overwriteFile(manifestFile, chunks);
@@ -155,6 +137,30 @@ export function patchManifest(targetDir: string, edits: ReadonlyMap<string, Entr
       overwriteFile(indexFile, [`${HEADER}\t${scope}\t${optionalStamp(manifestFile)}\t${newStart}\n`, ...lines]);
     },
   };
+}
+
+/** A line of the index: an entry's compile key ('' for none) and id (a JSON literal), where the entry sits in the manifest, where the line sits in the index. */
+interface IndexLine {
+  key: string;
+  idJson: string;
+  start: number;
+  end: number;
+  lineStart: number;
+  lineEnd: number;
+}
+
+/** The lines of an index whose header ends at `headerEnd`, for a manifest whose entries, joined by commas, begin at byte `start`. */
+function* indexLines(index: string, headerEnd: number, start: number): Generator<IndexLine> {
+  let at = start;
+  for (let lineStart = headerEnd + 1; lineStart < index.length; ) {
+    const keyEnd = index.indexOf('\t', lineStart);
+    const lengthEnd = index.indexOf('\t', keyEnd + 1);
+    const lineEnd = index.indexOf('\n', lengthEnd);
+    const end = at + Number(index.slice(keyEnd + 1, lengthEnd));
+    yield { key: index.slice(lineStart, keyEnd), idJson: index.slice(lengthEnd + 1, lineEnd), start: at, end, lineStart, lineEnd };
+    at = end + 1;
+    lineStart = lineEnd + 1;
+  }
 }
 
 /** The header names the scope and the manifest's stamp: written after the manifest, read before it is replaced. */
