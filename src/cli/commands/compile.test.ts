@@ -47,6 +47,30 @@ describe('compile after edits', () => {
   });
 });
 
+describe('compile after edits, under other vars or another environment', () => {
+  const edited = (n: number) => FILES['models/marts/totals.sql']!.replace('count(*) as n', `count(*) as n, ${n} as edit`);
+
+  it('leaves what a cold compile with the same --vars leaves', async () => {
+    const dir = temp.project(FILES);
+    expect((await runCli(['compile'], dir)).code).toBe(0);
+    for (const [n, args] of [[1, ['--vars', '{label: some}']], [2, []], [3, []]] as const) {
+      writeFile(dir, 'models/marts/totals.sql', edited(n));
+      expect((await runCli(['compile', ...args], dir)).code).toBe(0);
+      expect(artifacts(dir)).toEqual(await coldArtifacts(dir, temp.track, args));
+    }
+  });
+
+  it('leaves what a cold compile in the same environment leaves, for templates that read it', async () => {
+    const dir = temp.project({ ...FILES, 'models/marts/who.sql': 'select \'{{env_var "WHO" "me"}}\' as who\n' });
+    expect((await runCli(['compile'], dir, { WHO: 'ann' })).code).toBe(0);
+    for (const [n, who] of [[1, 'bob'], [2, 'bob'], [3, 'cy']] as const) {
+      writeFile(dir, 'models/marts/totals.sql', edited(n));
+      expect((await runCli(['compile'], dir, { WHO: who })).code).toBe(0);
+      expect(artifacts(dir)).toEqual(await coldArtifacts(dir, temp.track, [], { WHO: who }));
+    }
+  });
+});
+
 describe('compile after an edit of queries alone', () => {
   it('compiles the edited files without the rest: the graph snapshot counts the build cache records it appended', async () => {
     const dir = temp.project(FILES);

@@ -53,9 +53,9 @@ export function coldCopy(dir: string, track: (dir: string) => string): string {
   return copy;
 }
 
-/** The artifacts of a cold compile of a copy of the project. */
-export async function coldArtifacts(dir: string, track: (dir: string) => string): Promise<Map<string, string>> {
+/** The artifacts of a cold compile of a copy of the project, with these options and environment. */
+export async function coldArtifacts(dir: string, track: (dir: string) => string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<Map<string, string>> {
   const copy = coldCopy(dir, track);
-  expect((await runCli(['compile'], copy)).code).toBe(0);
+  expect((await runCli(['compile', ...args], copy, env)).code).toBe(0);
   return artifacts(copy);
 }
