@@ -44,7 +44,7 @@ export interface SnapshotContents {
 }
 
 const FILE = 'modelrun_graph.tsv';
-const HEADER = 'modelrun graph snapshot 1';
+const HEADER = 'modelrun graph snapshot 2';
 const OUTPUTS = ['manifest.json', INDEX_FILE, CACHE_FILE];
 
 interface Decoded {
@@ -92,8 +92,10 @@ export class GraphSnapshot {
     }
     const headerEnd = text.indexOf('\n');
     const contentsEnd = text.indexOf('\n', headerEnd + 1);
-    const [header, scopeKey, outputs, appended] = text.slice(0, headerEnd).split('\t');
+    const [header, scopeKey, outputs, appended, bodyLength] = text.slice(0, headerEnd).split('\t');
     if (header !== HEADER || scopeKey !== scope || contentsEnd < 0 || !text.endsWith('\n') || outputs !== outputsKey(targetDir, projectName)) return undefined;
+    // The file is rewritten in place: one cut short, or a longer one torn by a crash midway, has another length.
+    if (text.length - contentsEnd - 1 !== Number(bodyLength)) return undefined;
     return new GraphSnapshot(projectName, scope, Number(appended), text.slice(headerEnd + 1, contentsEnd), text.slice(contentsEnd + 1));
   }
 
@@ -161,7 +163,8 @@ export class GraphSnapshot {
 
 /** Writes the snapshot file: its header, then the SQL files' lines in `body`'s chunks. */
 function save(targetDir: string, projectName: string, head: { scope: string; appended: number; contents: string }, body: readonly string[]): void {
-  const header = `${HEADER}\t${head.scope}\t${outputsKey(targetDir, projectName)}\t${head.appended}\n${head.contents}\n`;
+  const bodyLength = body.reduce((n, chunk) => n + chunk.length, 0);
+  const header = `${HEADER}\t${head.scope}\t${outputsKey(targetDir, projectName)}\t${head.appended}\t${bodyLength}\n${head.contents}\n`;
   overwriteFile(join(targetDir, FILE), [header, ...body]);
 }
 

@@ -82,6 +82,27 @@ describe('compile after an edit of queries alone', () => {
     expect(appended()).toBe('2');
   });
 
+  it('compiles in full, as a cold compile does, when a crash tore the graph snapshot', async () => {
+    // A crash while the snapshot is rewritten in place leaves a new stamp followed by the old line's bytes.
+    const tears: [string, (line: string) => string][] = [
+      ['a stamp run into its record, the length unchanged', (line) => line.replace('\t', '1')],
+      ['a longer stamp over the old bytes', (line) => `9${line.replace('\t', '1')}`],
+    ];
+    for (const [what, tear] of tears) {
+      const dir = temp.project(FILES);
+      expect((await runCli(['compile'], dir)).code).toBe(0);
+      const file = join(dir, 'target/modelrun_graph.tsv');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes('totals.sql'));
+      lines[at] = tear(lines[at]!);
+      writeFile(dir, 'target/modelrun_graph.tsv', lines.join('\n'));
+      writeFile(dir, 'models/marts/totals.sql', FILES['models/marts/totals.sql']!.replace('count(*) as n', 'count(*) as n, 2 as two'));
+      const result = await runCli(['compile'], dir);
+      expect(result, what).toMatchObject({ code: 0, stderr: '' });
+      expect(artifacts(dir), what).toEqual(await coldArtifacts(dir, temp.track));
+    }
+  });
+
   it('reports SQL that no longer parses as a full compile does, and writes nothing', async () => {
     const dir = temp.project(FILES);
     expect((await runCli(['compile'], dir)).code).toBe(0);

@@ -39,7 +39,7 @@ export async function compile(opts: CommonOptions, reporter: Reporter): Promise<
   try {
     const invocation = { generatedAt: new Date().toISOString(), invocationId: randomUUID() };
     const scope = settings && editsScope(settings, opts);
-    const edited = settings && checker && scope && (await compileEdits({ settings, scope, checker, ...invocation }));
+    const edited = settings && checker && scope && (await compileEdits({ settings, scope, checker, ...invocation }).catch(unreadableSnapshot));
     if (settings && edited) {
       report(edited, [...settingsWarnings, ...edited.warnings]);
       writeNoopRecord(targetDirOf(settings), { ...edited, key: fingerprint(settings, opts, edited.warehouse) });
@@ -135,4 +135,10 @@ function optionsKey(opts: Pick<CommonOptions, 'select' | 'exclude' | 'fullRefres
 
 function isVolatile(project: LoadedProject): boolean {
   return project.volatile.size > 0 || [...project.macros.values()].some((m) => m.analysis?.volatile);
+}
+
+/** A graph snapshot that does not decode (torn by a crash, edited by hand) is no snapshot: the full compile follows. */
+function unreadableSnapshot(e: unknown): undefined {
+  if (e instanceof SyntaxError) return undefined;
+  throw e;
 }
