@@ -10,10 +10,10 @@ import { startDocsServer } from '../../docs/serve.js';
 import { buildSiteData, type SiteNode } from '../../docs/site-data.js';
 import { openCatalog } from '../../docs/warehouse-catalog.js';
 import { writeIndexData, writeSite } from '../../docs/write-site.js';
-import { writeDashboard } from '../../docs/dashboard/index.js';
+import { NO_DASHBOARD, writeDashboard, type DashboardOutcome } from '../../docs/dashboard/index.js';
 import { DASHBOARD_FILE } from '../../docs/dashboard/spec.js';
 import { loadFromSettings, loadSettings, type SettingsResult } from '../../project/load.js';
-import { error, hasErrors, UserError, warning, type Diagnostic } from '../../util/diagnostics.js';
+import { error, hasErrors, UserError, warning } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
 import { plural } from '../pipeline.js';
 import type { Reporter } from '../reporter.js';
@@ -52,13 +52,6 @@ export async function docsGenerate(opts: CommonOptions, reporter: Reporter): Pro
     opened.close();
   }
 }
-
-interface DashboardOutcome {
-  written: boolean;
-  charts: number;
-  diagnostics: Diagnostic[];
-}
-const NO_DASHBOARD: DashboardOutcome = { written: false, charts: 0, diagnostics: [] };
 
 /** The dashboard needs the loaded project, which a large project takes a while to load: only when it declares one. */
 async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBConnection | null, outDir: string, run: RunArtifacts, reporter: Reporter): Promise<DashboardOutcome> {

@@ -19,15 +19,22 @@ export interface DashboardInput {
   run: RunArtifacts;
 }
 
+export interface DashboardOutcome {
+  written: boolean;
+  charts: number;
+  diagnostics: Diagnostic[];
+}
+export const NO_DASHBOARD: DashboardOutcome = { written: false, charts: 0, diagnostics: [] };
+
 /**
  * Writes `<outDir>/dashboard.html` from the project's dashboard.yml, with the query results in
  * `assets/dashboard-data.js`. `written` is false when the project declares no dashboard (or its YAML
  * does not parse); `charts` counts the charts on the page, those showing an error included.
  */
-export async function writeDashboard(input: DashboardInput): Promise<{ written: boolean; charts: number; diagnostics: Diagnostic[] }> {
+export async function writeDashboard(input: DashboardInput): Promise<DashboardOutcome> {
   const { project, connection, outDir, run } = input;
   const file = join(project.config.dir, DASHBOARD_FILE);
-  if (!existsSync(file)) return { written: false, charts: 0, diagnostics: [] };
+  if (!existsSync(file)) return NO_DASHBOARD;
   const parsed = parseDashboard(readFileSync(file, 'utf8'));
   if (!parsed.spec) return { written: false, charts: 0, diagnostics: parsed.diagnostics };
   const { data, diagnostics } = await collectDashboard(parsed.spec, project, connection, run);
