@@ -20,6 +20,8 @@ export interface NodeResult {
   /** Tests: a few failing rows, and where store_failures kept them all. */
   samples?: Record<string, unknown>[];
   storedIn?: string;
+  /** Tests narrowed to the rows an incremental merge wrote: how many rows they checked. */
+  checkedRows?: number;
   /** Landing a source table, as opposed to checking its freshness (both are reported under the source's id). */
   phase?: 'extract';
 }

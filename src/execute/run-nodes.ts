@@ -5,6 +5,9 @@ import { runDataTest } from '../data-tests/run-test.js';
 import type { RelationKind, Session, Warehouse } from '../adapters/adapter.js';
 import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
+import { changedRowTest, type ChangedRowTest, type RunWrites } from '../data-tests/changed-row-tests.js';
+import { provedClean, type TestState } from '../data-tests/test-state.js';
+import { attachChangesDatabase, type ChangeLog } from '../materializations/changed-rows.js';
 import { materialize } from '../materializations/index.js';
 import { MaterializationError } from '../materializations/incremental.js';
 import type { LoadedProject } from '../project/load.js';
@@ -20,6 +23,10 @@ export interface ExecuteOptions {
   targetDir: string;
   /** The dependencies to schedule by, when they differ from the project's (build's test edges). */
   parents?: ReadonlyMap<string, readonly string[]>;
+  /** Filled with the rows each incremental merge writes. */
+  changes: ChangeLog;
+  /** What earlier runs proved, for narrowing tests to those rows; without it every test checks whole tables. */
+  testState?: TestState;
 }
 
 /** What `{{node}}` is called on the console: "sql view model main.stg_events", "seed file main.customers". */
@@ -43,6 +50,9 @@ export async function executeNodes(
   const threads = Math.max(1, Math.min(opts.threads, order.length));
   const sessions: Session[] = [];
   for (let i = 0; i < threads; i++) sessions.push(await warehouse.session());
+  const incremental = order.map((id) => project.nodes.get(id)!).filter((n) => n.resourceType === 'model' && n.config.materialized === 'incremental');
+  if (incremental.length > 0) for (const sql of attachChangesDatabase(incremental.map((n) => n.schema))) await sessions[0]!.execute(sql);
+  const writes: RunWrites = { kinds: new Map(), changes: opts.changes };
   const results: NodeResult[] = [];
   let started = 0;
   const total = order.length;
@@ -54,9 +64,10 @@ export async function executeNodes(
         const index = ++started;
         indexOf.set(id, index);
         reporter.nodeStart(index, total, id, describeNode(node));
-        const result = await runOne(project, node, compiled.get(id), sessions[worker]!, existing, worker, opts);
+        const result = await runOne(project, node, compiled.get(id), sessions[worker]!, existing, worker, opts, writes);
         results.push(result);
-        reporter.nodeDone(index, total, doneLabel(node), result);
+        if (node.resourceType !== 'test') writes.kinds.set(id, opts.changes.has(id) ? 'merged' : 'rebuilt');
+        reporter.nodeDone(index, total, doneLabel(node, result), result);
         // A failing error-severity test stops what is built on the model it tests; a warning does not.
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
       },
@@ -99,6 +110,7 @@ async function runOne(
   existing: Map<string, RelationKind>,
   thread: number,
   opts: ExecuteOptions,
+  writes: RunWrites,
 ): Promise<NodeResult> {
   const startedAt = new Date();
   const statements: string[] = [];
@@ -114,9 +126,9 @@ async function runOne(
       ...fields,
     };
   };
-  if (node.resourceType === 'test') return runTestNode(project, node, compiled, session, opts, finish);
+  if (node.resourceType === 'test') return runTestNode(project, node, compiled, session, opts, writes, finish);
   try {
-    const outcome = await materialize({ node, compiled, session, existing, projectDir: project.config.dir, statements });
+    const outcome = await materialize({ node, compiled, session, existing, projectDir: project.config.dir, statements, changes: opts.changes });
     return finish({ status: 'success', statusText: outcome.status, message: outcome.message, rowsAffected: outcome.rowsAffected });
   } catch (e) {
     if (e instanceof MaterializationError) return finish({ status: 'error', statusText: 'ERROR', message: e.message, file: node.path });
@@ -132,13 +144,16 @@ async function runTestNode(
   compiled: CompiledNode | undefined,
   session: Session,
   opts: ExecuteOptions,
+  writes: RunWrites,
   finish: (fields: Omit<NodeResult, 'uniqueId' | 'startedAt' | 'completedAt' | 'executionTime' | 'thread'>) => NodeResult,
 ): Promise<NodeResult> {
   const compiledPath = relative(project.config.dir, compiledFileFor(opts.targetDir, project.config.name, node));
   try {
-    const outcome = await runDataTest(session, node, compiled!.sql);
+    const narrowed = narrowToChangedRows(project, node, compiled!.sql, opts.testState, writes);
+    const outcome = await runDataTest(session, node, narrowed?.sql ?? compiled!.sql);
     const statusText = outcome.status === 'pass' ? 'PASS' : `${outcome.status.toUpperCase()} ${outcome.failures}`;
-    return finish({ status: outcome.status, statusText, message: outcome.message, failures: outcome.failures, samples: outcome.samples, storedIn: outcome.storedIn, compiledPath, file: node.path, line: testLine(project, node) });
+    const message = narrowed ? `${outcome.message} in the ${narrowed.rows} rows this run merged into ${project.nodes.get(project.genericTests.get(node.uniqueId)!.targetId)!.name}, the only rows that could fail it` : outcome.message;
+    return finish({ status: outcome.status, statusText, message, failures: outcome.failures, samples: outcome.samples, storedIn: outcome.storedIn, compiledPath, file: node.path, line: testLine(project, node), checkedRows: narrowed?.rows });
   } catch (e) {
     const generic = project.genericTests.get(node.uniqueId);
     const { message, line } = generic ? describeSqlError(e, undefined, undefined) : describeSqlError(e, compiled?.sql, project.sourceText.get(node.path));
@@ -146,13 +161,22 @@ async function runTestNode(
   }
 }
 
+/** The test narrowed to an incremental model's new rows, when the last run proved it clean on the rest. */
+function narrowToChangedRows(project: LoadedProject, node: GraphNode, sql: string, state: TestState | undefined, writes: RunWrites): ChangedRowTest | undefined {
+  const plan = project.genericTests.get(node.uniqueId);
+  const change = plan && writes.changes.get(plan.targetId);
+  if (!state || !plan || !change || !provedClean(state, node.uniqueId, sql, plan.targetId, change.rowsBefore)) return undefined;
+  return changedRowTest(plan, node.config.where, project.nodes, writes);
+}
+
 /** A generic test is located at its entry in the YAML file. */
 function testLine(project: LoadedProject, node: GraphNode): number | undefined {
   return project.genericTests.get(node.uniqueId)?.line;
 }
 
-function doneLabel(node: GraphNode): string {
-  return node.resourceType === 'test' ? node.name : describeNode(node);
+function doneLabel(node: GraphNode, result: NodeResult): string {
+  if (node.resourceType !== 'test') return describeNode(node);
+  return result.checkedRows === undefined ? node.name : `${node.name} (${result.checkedRows} merged rows)`;
 }
 
 /** DuckDB's CSV reader names the line ("CSV Error on Line: 3") and, a few lines further, the reason. */

@@ -1,6 +1,7 @@
 import type { RelationKind, Session } from '../adapters/adapter.js';
 import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
+import type { ChangeLog } from './changed-rows.js';
 
 export interface MaterializeContext {
   node: GraphNode;
@@ -11,6 +12,8 @@ export interface MaterializeContext {
   projectDir: string;
   /** Every statement run, for target/run/. */
   statements: string[];
+  /** Where incremental merges record the rows they wrote, for the tests that follow. */
+  changes: ChangeLog;
 }
 
 export interface Outcome {

@@ -1,5 +1,6 @@
 import type { Column } from '../adapters/adapter.js';
 import { quoteIdent, relationName } from '../util/sql.js';
+import { changedRowsRelation, type ChangedRows } from './changed-rows.js';
 import { wrapQuery, type MaterializeContext, type Outcome } from './context.js';
 import { buildTableAside } from './relations.js';
 
@@ -13,19 +14,22 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
     const rows = await buildTableAside(ctx, compiled!.sql);
     return { message: `created ${what}`, status: 'OK', rowsAffected: rows };
   }
-  const staging = quoteIdent(`__modelrun_incr_${node.identifier}`);
-  const create = wrapQuery(`CREATE OR REPLACE TEMP TABLE ${staging} AS`, compiled!.sql);
+  // The new rows stay in the run's changes database after the merge: tests on this model check them.
+  const staging = changedRowsRelation(node.schema, node.identifier);
+  const create = wrapQuery(`CREATE OR REPLACE TABLE ${staging} AS`, compiled!.sql);
   ctx.statements.push(create);
   await ctx.session.execute(create);
   try {
-    const rows = await mergeInto(ctx, staging);
-    return { message: `inserted into ${what}`, status: 'OK', rowsAffected: rows };
-  } finally {
+    const merge = await mergeInto(ctx, staging);
+    ctx.changes.set(node.uniqueId, { relation: staging, ...merge });
+    return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows };
+  } catch (e) {
     await ctx.session.execute(`DROP TABLE IF EXISTS ${staging}`);
+    throw e;
   }
 }
 
-async function mergeInto(ctx: MaterializeContext, staging: string): Promise<number> {
+async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation'>> {
   const { node, session } = ctx;
   const target = relationName(node.schema, node.identifier);
   const existingColumns = await session.columns(node.schema, node.identifier);
@@ -44,8 +48,12 @@ async function mergeInto(ctx: MaterializeContext, staging: string): Promise<numb
     `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${staging}`,
   ];
   ctx.statements.push(...statements);
+  const [before] = await session.query(`SELECT count(*) AS n FROM ${target}`);
   const counts = await session.transaction(statements);
-  return counts[counts.length - 1]!;
+  const rows = counts[counts.length - 1]!;
+  const deleted = keys.length > 0 ? counts[counts.length - 2]! : 0;
+  const rowsBefore = Number(before!.n);
+  return { rows, uniqueKeys: keys, rowsBefore, rowsAfter: rowsBefore - deleted + rows };
 }
 
 async function stagingColumns(ctx: MaterializeContext, staging: string): Promise<Column[]> {

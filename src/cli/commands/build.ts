@@ -13,6 +13,8 @@ import { displayPath } from '../../config/profiles.js';
 import { dataQualityReport } from '../../data-tests/quality-report.js';
 import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data-tests/run-freshness.js';
 import { failuresSchema } from '../../data-tests/run-test.js';
+import { forgetTestState, nextTestState, readTestState, writeTestState } from '../../data-tests/test-state.js';
+import type { ChangeLog } from '../../materializations/changed-rows.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
 import { isFailure, skippedResult, type NodeResult } from '../../execute/results.js';
@@ -64,6 +66,9 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   let landed: NodeResult[] = [];
   let freshness: SourceFreshness[] = [];
   let prepared: PreparedSql | undefined;
+  const changes: ChangeLog = new Map();
+  // An in-memory warehouse starts empty every run: there is nothing to remember about it.
+  const testState = project.target.path.startsWith(':memory:') ? undefined : readTestState(targetDir, project.target.path);
   try {
     prepared = await prepareSql(project, runnable, async () => warehouse, { fullRefresh: Boolean(opts.fullRefresh), forExecution: true, targetDir, runStartedAt: info.generatedAt });
     if (create && (runnable.length > 0 || checks.length > 0 || command.extract)) {
@@ -84,6 +89,8 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     for (const r of skippedByLanding) reporter.info(`SKIP ${project.nodes.get(r.uniqueId)!.name}: ${r.message}`);
     if (runnable.length === 0 && checks.length === 0) reporter.info('Nothing to do: the selection matched no runnable node.');
     if (checks.length > 0) freshness = await runFreshness(project, checks, warehouse, reporter);
+    // A run that stops half way must not leave a state that vouches for tables it changed.
+    if (testState && (runnable.length > 0 || landed.length > 0)) forgetTestState(targetDir);
     if (runnable.length > 0) {
       await createSchemas(project, runnable, warehouse);
       const threads = opts.threads ?? project.target.threads;
@@ -93,12 +100,15 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
         failFast: Boolean(opts.failFast),
         targetDir,
         parents: command.name === 'build' ? parentsWithTestEdges(project, new Set(runnable)) : undefined,
+        changes,
+        testState,
       });
     }
     const elapsed = (performance.now() - started) / 1000;
     const all = [...landed, ...freshness.map((f) => f.nodeResult), ...skippedByLanding, ...results];
     if (freshness.length > 0) writeSourcesJson(targetDir, freshness, info, elapsed);
     if (opts.junit) writeJunit(resolve(opts.junit), all, project.nodes, elapsed);
+    if (testState) writeTestState(targetDir, nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql));
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
     if (all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0) {

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { NodeResult } from '../execute/results.js';
+import type { GraphNode } from '../graph/nodes.js';
+import { emptyTestState, nextTestState, provedClean, readTestState, testSqlHash, writeTestState } from './test-state.js';
+
+const node = (uniqueId: string, resourceType: GraphNode['resourceType'], dependsOn: string[] = [], materialized = 'table'): GraphNode => ({
+  uniqueId,
+  resourceType,
+  name: uniqueId.split('.').pop()!,
+  packageName: 'p',
+  path: 'x',
+  fqn: [],
+  tags: [],
+  config: { materialized } as GraphNode['config'],
+  schema: 'main',
+  identifier: uniqueId.split('.').pop()!,
+  dependsOn,
+});
+
+const result = (uniqueId: string, status: NodeResult['status'], extra: Partial<NodeResult> = {}): NodeResult => ({
+  uniqueId, status, statusText: '', message: '', startedAt: '', completedAt: '', executionTime: 0, thread: 0, ...extra,
+});
+
+const NODES = new Map(
+  [node('model.p.orders', 'model', [], 'incremental'), node('model.p.view', 'model', [], 'view'), node('test.p.a', 'test', ['model.p.orders']), node('test.p.b', 'test', ['model.p.orders']), node('test.p.c', 'test', ['model.p.view'])].map((n) => [n.uniqueId, n]),
+);
+const SQL = (id: string) => `select 1 -- ${id}`;
+
+describe('test state', () => {
+  it('remembers tests that found no failing row, and forgets those that failed, warned with rows, or read a node written without them', () => {
+    const before = emptyTestState('/w.duckdb');
+    before.clean.set('test.p.c', testSqlHash(SQL('test.p.c')));
+    const after = nextTestState(before, NODES, [
+      result('model.p.orders', 'success', { rowsAffected: 7 }),
+      result('model.p.view', 'success'),
+      result('test.p.a', 'pass', { failures: 0 }),
+      result('test.p.b', 'warn', { failures: 2 }),
+    ], new Map(), SQL);
+    expect([...after.clean.keys()]).toEqual(['test.p.a']);
+    expect(Object.fromEntries(after.rows)).toEqual({ 'model.p.orders': 7 });
+    expect(provedClean(after, 'test.p.a', SQL('test.p.a'), 'model.p.orders', 7)).toBe(true);
+    expect(provedClean(after, 'test.p.a', SQL('test.p.a'), 'model.p.orders', 8)).toBe(false);
+    expect(provedClean(after, 'test.p.a', 'select 2', 'model.p.orders', 7)).toBe(false);
+  });
+
+  it('keeps what a skipped test proved when nothing it reads was written', () => {
+    const before = emptyTestState('/w.duckdb');
+    before.clean.set('test.p.a', testSqlHash(SQL('test.p.a')));
+    const after = nextTestState(before, NODES, [result('test.p.a', 'skipped')], new Map(), SQL);
+    expect([...after.clean.keys()]).toEqual(['test.p.a']);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'modelrun-state-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads back what it wrote, for the same warehouse only; a torn file is no state', () => {
+    const state = emptyTestState('/w.duckdb');
+    state.clean.set('test.p.a', 'h');
+    state.rows.set('model.p.orders', 3);
+    writeTestState(dir, state);
+    expect(readTestState(dir, '/w.duckdb')).toEqual(state);
+    expect(readTestState(dir, '/other.duckdb')).toEqual(emptyTestState('/other.duckdb'));
+    writeFileSync(join(dir, 'modelrun_test_state.json'), '{"warehouse": "/w.duck');
+    expect(readTestState(dir, '/w.duckdb')).toEqual(emptyTestState('/w.duckdb'));
+  });
+});

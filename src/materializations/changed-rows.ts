@@ -1,0 +1,39 @@
+import { quoteIdent } from '../util/sql.js';
+
+/**
+ * An in-memory database attached for the run: incremental models keep the rows they merged there,
+ * so the tests that follow can check those rows alone. Attached databases are shared by every
+ * connection of the instance (a TEMP table would be visible to one session only), nothing of it
+ * reaches the warehouse file, and it is gone when the run closes the warehouse.
+ */
+export const CHANGES_DATABASE = '__modelrun_changes';
+
+/** What an incremental model's merge wrote this run. */
+export interface ChangedRows {
+  /** The merged rows, as a relation: every row the merge inserted, nothing else. */
+  relation: string;
+  /** The merge's unique_key columns; empty for append. Rows with these keys were replaced. */
+  uniqueKeys: readonly string[];
+  rows: number;
+  /** The table's row count before and after the merge: a count that differs from the one the last run left means someone else changed the table. */
+  rowsBefore: number;
+  rowsAfter: number;
+}
+
+/** Model unique id → the rows its incremental merge wrote in this run. */
+export type ChangeLog = Map<string, ChangedRows>;
+
+export function changedRowsRelation(schema: string, identifier: string): string {
+  return `${quoteIdent(CHANGES_DATABASE)}.${quoteIdent(schema)}.${quoteIdent(identifier)}`;
+}
+
+/**
+ * Statements that attach the changes database with a schema for each of `schemas`; run once before
+ * models build, since concurrent catalog writes to one database conflict.
+ */
+export function attachChangesDatabase(schemas: Iterable<string>): string[] {
+  return [
+    `ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(CHANGES_DATABASE)}`,
+    ...[...new Set(schemas)].sort().map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(CHANGES_DATABASE)}.${quoteIdent(s)}`),
+  ];
+}
