@@ -10,8 +10,8 @@ export type WriteKind = 'merged' | 'rebuilt';
 
 export interface ChangedRowTest {
   sql: string;
-  /** The rows checked: those the merge wrote. */
-  rows: number;
+  /** What was checked, for the console: "89 merged rows". */
+  scope: string;
 }
 
 /** Tests whose failing rows are single rows judged on their own: new failures can only be new rows. */
@@ -24,11 +24,12 @@ export interface RunWrites {
 }
 
 /**
- * A built-in test of an incremental model, narrowed to the rows the model's merge wrote this run.
- * The caller knows the test found no failing row in the table as it was before the merge; a merge
- * only deletes rows by key and inserts the new ones, so a failing row after it must involve a new
- * row, and checking those decides the test for the whole table. Undefined when that argument does
- * not hold (other tests, or a relationships parent that may have lost keys): the test then runs whole.
+ * A built-in test narrowed to the rows this run wrote to what it tests: an incremental model's merge
+ * or a source table's incremental landing. The caller knows the test found no failing row in the
+ * table as it was before; both only delete rows by key and insert new ones, so a failing row after
+ * them must involve a written row, and checking those decides the test for the whole table.
+ * Undefined when that argument does not hold (other tests, or a relationships parent that may have
+ * lost keys): the test then runs whole.
  */
 export function changedRowTest(plan: GenericTestPlan, where: unknown, nodes: ReadonlyMap<string, GraphNode>, writes: RunWrites): ChangedRowTest | undefined {
   const builtin = plan.custom ? undefined : BUILTIN_BY_NAME.get(plan.test);
@@ -38,7 +39,7 @@ export function changedRowTest(plan: GenericTestPlan, where: unknown, nodes: Rea
   const newRows = filtered(change.relation, where);
   const build = (relation: string, relations: Record<string, string> = {}) => ({
     sql: builtin.sql({ relation: `(${relation}) changed_rows`, column: plan.column, args: plan.args, relations, nowUtc: nowUtcSql() }),
-    rows: change.rows,
+    scope: `${change.rows} ${change.how} rows`,
   });
   if (ROW_BY_ROW.has(plan.test)) return build(newRows);
   const table = filtered(relationName(target.schema, target.identifier), where);

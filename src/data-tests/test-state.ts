@@ -68,7 +68,7 @@ export function nextTestState(
     if (!node || r.status === 'skipped' || node.resourceType === 'test') continue;
     if (node.resourceType === 'source' && r.phase !== 'extract') continue;
     written.add(r.uniqueId);
-    const after = changes.get(r.uniqueId)?.rowsAfter ?? (r.status === 'success' && isTable(node) ? r.rowsAffected : undefined);
+    const after = changes.get(r.uniqueId)?.rowsAfter ?? r.tableRows ?? (r.status === 'success' && isTable(node) ? r.rowsAffected : undefined);
     if (after === undefined) rows.delete(r.uniqueId);
     else rows.set(r.uniqueId, after);
   }

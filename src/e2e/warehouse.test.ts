@@ -548,6 +548,9 @@ describe('incremental builds equal a full refresh (PostgREST-compatible server)'
     const b2 = await runCli(['build'], dirA, envFor(dbA, END, 'Asia/Kolkata'));
     expectAllPassed(b2, dirA);
     expect(b2.stdout).not.toMatch(/full refresh in/);
+    // The first build's tests found nothing wrong, so this one checks the rows it wrote.
+    expect(b2.stdout).toMatch(/ PASS source_unique_supabase_analytics_events_id \(\d+ landed rows\) \.+ \[PASS/);
+    expect(b2.stdout).toMatch(/ PASS unique_fact_analytics_event_id \(\d+ merged rows\) \.+ \[PASS/);
     // The incremental models really ran incrementally: the lookback filter on the raw column was rendered and rows merged by key.
     const runSql = (model: string) => readFileSync(join(dirA, `target/run/pdf_saas_analytics/models/marts/${model}.sql`), 'utf8');
     expect(runSql('fact_analytics')).toMatch(/where created_at > cast\(\(select max\(created_at\) from "main"\."fact_analytics"\) - interval '\d+ hours' as timestamptz\)/);

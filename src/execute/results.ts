@@ -20,8 +20,10 @@ export interface NodeResult {
   /** Tests: a few failing rows, and where store_failures kept them all. */
   samples?: Record<string, unknown>[];
   storedIn?: string;
-  /** Tests narrowed to the rows an incremental merge wrote: how many rows they checked. */
-  checkedRows?: number;
+  /** Tests narrowed to the rows this run wrote: which ("89 merged rows"). */
+  checked?: string;
+  /** Landing a source table: its row count afterwards, when the landing knows it (a first or full-refresh load). */
+  tableRows?: number;
   /** Landing a source table, as opposed to checking its freshness (both are reported under the source's id). */
   phase?: 'extract';
 }

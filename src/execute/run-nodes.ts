@@ -7,7 +7,7 @@ import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
 import { changedRowTest, type ChangedRowTest, type RunWrites } from '../data-tests/changed-row-tests.js';
 import { provedClean, type TestState } from '../data-tests/test-state.js';
-import { attachChangesDatabase, type ChangeLog } from '../materializations/changed-rows.js';
+import type { ChangeLog } from '../materializations/changed-rows.js';
 import { materialize } from '../materializations/index.js';
 import { MaterializationError } from '../materializations/incremental.js';
 import type { LoadedProject } from '../project/load.js';
@@ -23,7 +23,7 @@ export interface ExecuteOptions {
   targetDir: string;
   /** The dependencies to schedule by, when they differ from the project's (build's test edges). */
   parents?: ReadonlyMap<string, readonly string[]>;
-  /** Filled with the rows each incremental merge writes. */
+  /** Filled with the rows each incremental merge writes (the changes database must be attached). */
   changes: ChangeLog;
   /** What earlier runs proved, for narrowing tests to those rows; without it every test checks whole tables. */
   testState?: TestState;
@@ -50,8 +50,6 @@ export async function executeNodes(
   const threads = Math.max(1, Math.min(opts.threads, order.length));
   const sessions: Session[] = [];
   for (let i = 0; i < threads; i++) sessions.push(await warehouse.session());
-  const incremental = order.map((id) => project.nodes.get(id)!).filter((n) => n.resourceType === 'model' && n.config.materialized === 'incremental');
-  if (incremental.length > 0) for (const sql of attachChangesDatabase(incremental.map((n) => n.schema))) await sessions[0]!.execute(sql);
   const writes: RunWrites = { kinds: new Map(), changes: opts.changes };
   const results: NodeResult[] = [];
   let started = 0;
@@ -152,8 +150,8 @@ async function runTestNode(
     const narrowed = narrowToChangedRows(project, node, compiled!.sql, opts.testState, writes);
     const outcome = await runDataTest(session, node, narrowed?.sql ?? compiled!.sql);
     const statusText = outcome.status === 'pass' ? 'PASS' : `${outcome.status.toUpperCase()} ${outcome.failures}`;
-    const message = narrowed ? `${outcome.message} in the ${narrowed.rows} rows this run merged into ${project.nodes.get(project.genericTests.get(node.uniqueId)!.targetId)!.name}, the only rows that could fail it` : outcome.message;
-    return finish({ status: outcome.status, statusText, message, failures: outcome.failures, samples: outcome.samples, storedIn: outcome.storedIn, compiledPath, file: node.path, line: testLine(project, node), checkedRows: narrowed?.rows });
+    const message = narrowed ? `${outcome.message} in the ${narrowed.scope} of ${project.nodes.get(project.genericTests.get(node.uniqueId)!.targetId)!.name}, the only rows that could fail it` : outcome.message;
+    return finish({ status: outcome.status, statusText, message, failures: outcome.failures, samples: outcome.samples, storedIn: outcome.storedIn, compiledPath, file: node.path, line: testLine(project, node), checked: narrowed?.scope });
   } catch (e) {
     const generic = project.genericTests.get(node.uniqueId);
     const { message, line } = generic ? describeSqlError(e, undefined, undefined) : describeSqlError(e, compiled?.sql, project.sourceText.get(node.path));
@@ -161,7 +159,7 @@ async function runTestNode(
   }
 }
 
-/** The test narrowed to an incremental model's new rows, when the last run proved it clean on the rest. */
+/** The test narrowed to the rows this run wrote to what it tests, when the last run proved it clean on the rest. */
 function narrowToChangedRows(project: LoadedProject, node: GraphNode, sql: string, state: TestState | undefined, writes: RunWrites): ChangedRowTest | undefined {
   const plan = project.genericTests.get(node.uniqueId);
   const change = plan && writes.changes.get(plan.targetId);
@@ -176,7 +174,7 @@ function testLine(project: LoadedProject, node: GraphNode): number | undefined {
 
 function doneLabel(node: GraphNode, result: NodeResult): string {
   if (node.resourceType !== 'test') return describeNode(node);
-  return result.checkedRows === undefined ? node.name : `${node.name} (${result.checkedRows} merged rows)`;
+  return result.checked === undefined ? node.name : `${node.name} (${result.checked})`;
 }
 
 /** DuckDB's CSV reader names the line ("CSV Error on Line: 3") and, a few lines further, the reason. */

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { quoteIdent } from '../util/sql.js';
 import { lookbackFrom } from './cursor-order.js';
 import { fetchPage, type Position, type RetryTally } from './page-reader.js';
 import { RawLanding, readState } from './raw-landing.js';
@@ -14,6 +15,8 @@ export interface TableOutcome {
   fullRefresh: boolean;
   drift: string[];
   seconds: number;
+  /** When landedKeys was given and the table already existed: its row counts around the landing. */
+  counts?: { before: number; after: number; landedKeys: number };
 }
 
 export interface TableRunOptions {
@@ -26,6 +29,8 @@ export interface TableRunOptions {
   batchRows: number;
   /** Test hook: called after each batch commits, with the pages fetched so far. */
   afterPage?: (page: number) => void | Promise<void>;
+  /** A table (in the run's changes database) to keep the landed rows' primary keys in. */
+  landedKeys?: string;
 }
 
 /**
@@ -51,7 +56,9 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
   };
   // The first page is on the wire while the raw table is checked.
   let pending: Promise<Row[]> = fetchNext(from, 1);
-  const landing = await RawLanding.open(conn, t, { aside, sourceTypes: opts.sourceTypes, state: aside ? undefined : state, now: opts.now });
+  const landing = await RawLanding.open(conn, t, { aside, sourceTypes: opts.sourceTypes, state: aside ? undefined : state, now: opts.now, landedKeys: opts.landedKeys });
+  const count = async () => Number((await conn.runAndReadAll(`SELECT count(*) FROM ${landing.relation}`)).getRowsJS()[0]![0]);
+  const before = landing.keptLandedKeys ? await count() : undefined;
   try {
     for (;;) {
       const waited = performance.now();
@@ -78,5 +85,6 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
     await landing.abandon();
     throw e;
   }
-  return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000 };
+  const counts = before === undefined ? undefined : { before, after: await count(), landedKeys: Number((await conn.runAndReadAll(`SELECT count(DISTINCT ${quoteIdent(t.primaryKey)}) FROM ${opts.landedKeys}`)).getRowsJS()[0]![0]) };
+  return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000, counts };
 }

@@ -33,7 +33,7 @@ export async function extractForSelection(
   selectedIds: Iterable<string>,
   warehouse: DuckDBWarehouse,
   log: ExtractLog,
-  options: Pick<ExtractOptions, 'fullRefresh' | 'env'> = {},
+  options: Pick<ExtractOptions, 'fullRefresh' | 'env' | 'changes'> = {},
 ): Promise<NodeResult[]> {
   const needed = new Set<string>();
   const stack = [...selectedIds];

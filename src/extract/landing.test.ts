@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { attachChangesDatabase, type ChangeLog } from '../materializations/changed-rows.js';
 import { extractTables } from './run-extract.js';
 import type { PostgrestServer } from './postgrest-server.js';
 import { count, FAST_RETRY, newLog, openDb, rawSnapshot, sourceSnapshot, startServer, tableConfig, ts } from './test-support/harness.js';
@@ -55,6 +56,29 @@ describe('landing', () => {
     const [full] = await extractTables(conn, [t], newLog(), { credentials: creds, retry: FAST_RETRY, fullRefresh: true });
     expect(full!.status).toBe('success');
     expect(await rawSnapshot(conn, server, 'events')).toEqual(sourceSnapshot(server, 'events'));
+  });
+
+  it('keeps the keys it landed when asked: the changed rows are every raw row with such a key, an old duplicate too', async () => {
+    const { server, creds, conn } = await setup();
+    for (const sql of attachChangesDatabase(['raw'])) await conn.run(sql);
+    addEvents(server, 1, 300, (i) => ts(i * 60));
+    const t = tableConfig('events');
+    const changes: ChangeLog = new Map();
+    const [first] = await extractTables(conn, [t], newLog(), { credentials: creds, retry: FAST_RETRY, changes });
+    // A first load has no "rest of the table": nothing to narrow to, and its row count is what it wrote.
+    expect(changes.size).toBe(0);
+    expect(first!.tableRows).toBe(300);
+
+    // Id 5 again, created long after the watermark: append lands it beside the old row. The hour of
+    // lookback is read again (60 rows, one a minute): their keys count as landed, though nothing changed.
+    server.table('events').upsert({ id: 5, created_at: ts(400 * 60), kind: 'again', n: 1, props: {} });
+    addEvents(server, 301, 10, (i) => ts(i * 60));
+    const [second] = await extractTables(conn, [t], newLog(), { credentials: creds, retry: FAST_RETRY, changes });
+    const change = changes.get(t.uniqueId)!;
+    expect({ how: change.how, rows: change.rows, before: change.rowsBefore, after: change.rowsAfter, keys: change.uniqueKeys }).toEqual({ how: 'landed', rows: 72, before: 300, after: 311, keys: [] });
+    expect(second!.tableRows).toBe(311);
+    expect(await count(conn, `SELECT count(*) FROM ${change.relation} c`)).toBe(73);
+    expect(await count(conn, `SELECT count(*) FROM ${change.relation} c WHERE id = 5`)).toBe(2);
   });
 
   it('upserts mutable rows by key (latest wins) and picks up deletes on --full-refresh', async () => {

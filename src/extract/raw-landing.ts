@@ -84,7 +84,14 @@ export class RawLanding {
     this.rowsTotal = aside ? 0 : (startState?.rows ?? 0);
   }
 
-  static async open(conn: DuckDBConnection, t: ExtractTable, opts: { aside: boolean; sourceTypes?: Map<string, string>; state?: StoredState; now: Date }): Promise<RawLanding> {
+  /** Where each committed batch's primary keys are added, for the tests that check landed rows. */
+  private landedKeys?: string;
+
+  static async open(
+    conn: DuckDBConnection,
+    t: ExtractTable,
+    opts: { aside: boolean; sourceTypes?: Map<string, string>; state?: StoredState; now: Date; landedKeys?: string },
+  ): Promise<RawLanding> {
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.schema)}`);
     const wm = !opts.aside && opts.state?.cursor != null && opts.state.pk != null ? { cursor: opts.state.cursor, pk: opts.state.pk } : undefined;
     const landing = new RawLanding(conn, t, opts.aside, opts.sourceTypes, opts.aside ? undefined : opts.state, wm, opts.now);
@@ -93,7 +100,18 @@ export class RawLanding {
       landing.columns = await relationColumns(conn, t.schema, t.identifier);
       landing.reconcileWithSource();
     }
+    // Only a table that already holds rows has "landed rows" worth telling apart from the rest.
+    const pkType = landing.columns?.get(t.primaryKey);
+    if (opts.landedKeys && pkType && !opts.aside) {
+      await conn.run(`CREATE OR REPLACE TABLE ${opts.landedKeys} (${quoteIdent(t.primaryKey)} ${pkType})`);
+      landing.landedKeys = opts.landedKeys;
+    }
     return landing;
+  }
+
+  /** True when the primary keys of every committed batch were kept (see `open`'s landedKeys). */
+  get keptLandedKeys(): boolean {
+    return this.landedKeys !== undefined;
   }
 
   get relation(): string {
@@ -241,6 +259,8 @@ export class RawLanding {
     this.staged = 0;
     this.batchFirst = undefined;
     this.batchLast = undefined;
+    // Outside the batch's transaction: one transaction writes to one database only.
+    if (this.landedKeys) await this.conn.run(`INSERT INTO ${this.landedKeys} SELECT DISTINCT CAST(s.${pk} AS ${pkType}) FROM ${stage} s`);
     // A fresh stage per batch: DELETE would leave a temp table's row groups allocated and scanned.
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(this.stage)} (${cols.map((c) => `${quoteIdent(c)} VARCHAR`).join(', ')})`);
     return written;

@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { NodeResult } from '../execute/results.js';
+import { changedRowsRelation, type ChangedRows, type ChangeLog } from '../materializations/changed-rows.js';
 import { error, UserError } from '../util/diagnostics.js';
+import { quoteIdent, relationName } from '../util/sql.js';
 import { fetchSourceColumns } from './column-types.js';
 import { startEmbeddedSample, type SampleServer } from './embedded-sample.js';
 import { extractTable } from './extract-table.js';
@@ -31,6 +33,8 @@ export interface ExtractOptions {
   /** Rows per committed batch (default 10,000); each batch commits with its watermark. */
   batchRows?: number;
   afterPage?: (table: ExtractTable, page: number) => void | Promise<void>;
+  /** Filled with the rows each incremental landing wrote (by primary key), for the tests that follow; needs the changes database attached. */
+  changes?: ChangeLog;
 }
 
 /** Lands the given tables, one after the other, and returns one run_results entry per table. */
@@ -73,6 +77,7 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
       }
       const tally: RetryTally = { retries: 0, pagesRetried: 0, sleptMs: 0 };
       const t0 = performance.now();
+      const landedKeys = options.changes ? changedRowsRelation(t.schema, `${t.identifier}__landed_keys`) : undefined;
       try {
         const outcome = await extractTable(conn, client, t, {
           fullRefresh: Boolean(options.fullRefresh),
@@ -82,13 +87,16 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
           now: options.now ?? new Date(),
           onPage: (rows, _pages, seconds) => log.progress?.(`${relation}: ${rows.toLocaleString('en-US')} rows, ${Math.round(rows / Math.max(seconds, 1e-3)).toLocaleString('en-US')} rows/s`),
           afterPage: options.afterPage ? (n) => options.afterPage!(t, n) : undefined,
+          landedKeys,
         }, tally);
+        if (outcome.counts && landedKeys) options.changes!.set(t.uniqueId, landedRows(t, landedKeys, outcome.counts));
         const retried = tally.pagesRetried > 0 ? ` (${tally.pagesRetried} page${tally.pagesRetried === 1 ? '' : 's'} retried)` : '';
         const kind = outcome.fullRefresh ? ' full refresh' : '';
         const message = `${relation}: +${outcome.rows.toLocaleString('en-US')} rows${retried}${kind} in ${outcome.seconds.toFixed(1)}s`;
         log.info(message);
         for (const d of outcome.drift) log.info(`${relation}: schema drift: ${d}`);
-        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
+        const tableRows = outcome.counts?.after ?? (outcome.fullRefresh ? outcome.rows : undefined);
+        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, tableRows, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
       } catch (e) {
         const raw = e instanceof Error ? e.message : String(e);
         const message = redact(raw.split('\n')[0]!, key);
@@ -102,6 +110,20 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
     await embedded?.server.close();
   }
   return results;
+}
+
+/** The raw rows whose primary key a landing wrote: with append's lookback, an old row of the same key too. */
+function landedRows(t: ExtractTable, keys: string, counts: { before: number; after: number; landedKeys: number }): ChangedRows {
+  const pk = quoteIdent(t.primaryKey);
+  return {
+    how: 'landed',
+    relation: `(select * from ${relationName(t.schema, t.identifier)} where ${pk} in (select ${pk} from ${keys}))`,
+    // Append keeps an old row of a key landed again; upsert replaces it. Either way, no key list vouches for uniqueness.
+    uniqueKeys: [],
+    rows: counts.landedKeys,
+    rowsBefore: counts.before,
+    rowsAfter: counts.after,
+  };
 }
 
 async function capMemory(conn: DuckDBConnection, mb: number): Promise<{ restore: () => Promise<void> }> {

@@ -8,8 +8,10 @@ import { quoteIdent } from '../util/sql.js';
  */
 export const CHANGES_DATABASE = '__modelrun_changes';
 
-/** What an incremental model's merge wrote this run. */
+/** What an incremental model's merge, or an incremental landing of a source table, wrote this run. */
 export interface ChangedRows {
+  /** How the rows got there, as the console says it: "merged", "landed". */
+  how: string;
   /** The merged rows, as a relation: every row the merge inserted, nothing else. */
   relation: string;
   /** The merge's unique_key columns; empty for append. Rows with these keys were replaced. */
@@ -20,7 +22,7 @@ export interface ChangedRows {
   rowsAfter: number;
 }
 
-/** Model unique id → the rows its incremental merge wrote in this run. */
+/** Model or source unique id → the rows this run wrote to it. */
 export type ChangeLog = Map<string, ChangedRows>;
 
 export function changedRowsRelation(schema: string, identifier: string): string {

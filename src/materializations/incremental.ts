@@ -21,7 +21,7 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   await ctx.session.execute(create);
   try {
     const merge = await mergeInto(ctx, staging);
-    ctx.changes.set(node.uniqueId, { relation: staging, ...merge });
+    ctx.changes.set(node.uniqueId, { how: 'merged', relation: staging, ...merge });
     return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows };
   } catch (e) {
     await ctx.session.execute(`DROP TABLE IF EXISTS ${staging}`);
@@ -29,7 +29,7 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   }
 }
 
-async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation'>> {
+async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation' | 'how'>> {
   const { node, session } = ctx;
   const target = relationName(node.schema, node.identifier);
   const existingColumns = await session.columns(node.schema, node.identifier);

@@ -14,7 +14,7 @@ import { dataQualityReport } from '../../data-tests/quality-report.js';
 import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data-tests/run-freshness.js';
 import { failuresSchema } from '../../data-tests/run-test.js';
 import { forgetTestState, nextTestState, readTestState, writeTestState } from '../../data-tests/test-state.js';
-import type { ChangeLog } from '../../materializations/changed-rows.js';
+import { attachChangesDatabase, type ChangeLog } from '../../materializations/changed-rows.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
 import { isFailure, skippedResult, type NodeResult } from '../../execute/results.js';
@@ -75,9 +75,10 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       warehouse.close();
       warehouse = await openWarehouse(project.target, display);
     }
+    await attachChanges(project, warehouse);
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
-      landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh) });
+      landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh), changes: testState ? changes : undefined });
       for (const r of landed) r.phase = 'extract';
       // Relations landing created count as existing for the models built next.
       for (const [key, kind] of await warehouse.relations()) prepared.existing.set(key, kind);
@@ -136,6 +137,17 @@ function useSampleClock(project: LoadedProject, reporter: Reporter): void {
   if (!usesSupabase || process.env.SUPABASE_URL || process.env.MODELRUN_NOW) return;
   process.env.MODELRUN_NOW = SAMPLE_DEFAULTS.end;
   reporter.info(`No SUPABASE_URL set: freshness is measured at the end of the embedded sample, ${SAMPLE_DEFAULTS.end}.`);
+}
+
+/** The run's changes database, with a schema for every model and source schema, before anything runs concurrently. */
+async function attachChanges(project: LoadedProject, warehouse: Warehouse): Promise<void> {
+  const schemas = [...project.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'source').map((n) => n.schema);
+  const session = await warehouse.session();
+  try {
+    for (const sql of attachChangesDatabase(schemas)) await session.execute(sql);
+  } finally {
+    session.close();
+  }
 }
 
 /** Every schema the run writes to exists before nodes run concurrently (creating one is a catalog write). */
