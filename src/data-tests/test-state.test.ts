@@ -40,10 +40,10 @@ describe('test state', () => {
       result('test.p.b', 'warn', { failures: 2 }),
     ], new Map(), SQL);
     expect([...after.clean.keys()]).toEqual(['test.p.a']);
-    expect(Object.fromEntries(after.rows)).toEqual({ 'model.p.orders': 7 });
-    expect(provedClean(after, 'test.p.a', SQL('test.p.a'), 'model.p.orders', 7)).toBe(true);
-    expect(provedClean(after, 'test.p.a', SQL('test.p.a'), 'model.p.orders', 8)).toBe(false);
-    expect(provedClean(after, 'test.p.a', 'select 2', 'model.p.orders', 7)).toBe(false);
+    expect(Object.fromEntries(after.rows)).toEqual({ 'main.orders': 7 });
+    expect(provedClean(after, 'test.p.a', SQL('test.p.a'), 'main.orders', 7)).toBe(true);
+    expect(provedClean(after, 'test.p.a', SQL('test.p.a'), 'main.orders', 8)).toBe(false);
+    expect(provedClean(after, 'test.p.a', 'select 2', 'main.orders', 7)).toBe(false);
   });
 
   it('keeps what a skipped test proved when nothing it reads was written', () => {

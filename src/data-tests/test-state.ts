@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJson } from '../artifacts/write.js';
 import type { NodeResult } from '../execute/results.js';
-import type { GraphNode } from '../graph/nodes.js';
+import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { ChangeLog } from '../materializations/changed-rows.js';
 
 /**
@@ -47,9 +47,19 @@ export function testSqlHash(sql: string): string {
   return createHash('sha1').update(sql).digest('hex');
 }
 
-/** True when the test found no failing row last time, with the same SQL, and its model still has the rows that run left. */
-export function provedClean(state: TestState, testId: string, sql: string, modelId: string, rowsBefore: number): boolean {
-  return state.clean.get(testId) === testSqlHash(sql) && state.rows.get(modelId) === rowsBefore;
+/** A relation's key in the state: tables are remembered by name, whichever node builds them. */
+export function tableKey(node: GraphNode): string {
+  return `${node.schema}.${node.identifier}`;
+}
+
+/** A test whose failure count is its failing rows' count (no fail_calc, no limit): zero then means none. */
+export function countsFailingRows(config: NodeConfig): boolean {
+  return (config.fail_calc === undefined || String(config.fail_calc).replace(/\s+/g, '').toLowerCase() === 'count(*)') && config.limit === undefined;
+}
+
+/** True when the test found no failing row last time, with the same SQL, and its table still has the rows that run left. */
+export function provedClean(state: TestState, testId: string, sql: string, table: string, rowsBefore: number): boolean {
+  return state.clean.get(testId) === testSqlHash(sql) && state.rows.get(table) === rowsBefore;
 }
 
 /** The state after a run: its writes forget what they may have broken, its clean tests are remembered. */
@@ -60,7 +70,8 @@ export function nextTestState(
   changes: ChangeLog,
   testSql: (testId: string) => string | undefined,
 ): TestState {
-  const clean = new Map(previous.clean);
+  // A test gone from the project (removed, disabled, renamed) cannot be told about writes: forget it.
+  const clean = new Map([...previous.clean].filter(([id]) => nodes.get(id)?.resourceType === 'test'));
   const rows = new Map(previous.rows);
   const written = new Set<string>();
   for (const r of results) {
@@ -68,22 +79,24 @@ export function nextTestState(
     if (!node || r.status === 'skipped' || node.resourceType === 'test') continue;
     if (node.resourceType === 'source' && r.phase !== 'extract') continue;
     written.add(r.uniqueId);
-    const after = changes.get(r.uniqueId)?.rowsAfter ?? r.tableRows ?? (r.status === 'success' && isTable(node) ? r.rowsAffected : undefined);
-    if (after === undefined) rows.delete(r.uniqueId);
-    else rows.set(r.uniqueId, after);
+    const after = changes.get(r.uniqueId)?.rowsAfter ?? r.tableRows ?? (r.status === 'success' && holdsRowsWritten(node) ? r.rowsAffected : undefined);
+    if (after === undefined) rows.delete(tableKey(node));
+    else rows.set(tableKey(node), after);
   }
   for (const node of nodes.values()) {
     if (node.resourceType === 'test' && node.dependsOn.some((id) => written.has(id))) clean.delete(node.uniqueId);
   }
   for (const r of results) {
-    if (nodes.get(r.uniqueId)?.resourceType !== 'test' || r.status === 'skipped') continue;
+    const node = nodes.get(r.uniqueId);
+    if (node?.resourceType !== 'test' || r.status === 'skipped') continue;
     const sql = testSql(r.uniqueId);
-    if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && sql !== undefined) clean.set(r.uniqueId, testSqlHash(sql));
+    if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && countsFailingRows(node.config) && sql !== undefined) clean.set(r.uniqueId, testSqlHash(sql));
     else clean.delete(r.uniqueId);
   }
   return { warehouse: previous.warehouse, clean, rows };
 }
 
-function isTable(node: GraphNode): boolean {
-  return node.resourceType === 'model' && (node.config.materialized === 'table' || node.config.materialized === 'incremental');
+/** Nodes whose rows-affected count is the whole relation's: tables rebuilt whole and seeds. */
+function holdsRowsWritten(node: GraphNode): boolean {
+  return node.resourceType === 'seed' || (node.resourceType === 'model' && (node.config.materialized === 'table' || node.config.materialized === 'incremental'));
 }

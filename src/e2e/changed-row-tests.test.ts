@@ -24,7 +24,11 @@ const CUSTOMERS = [
   '',
 ].join('\n');
 
-const SCHEMA = (idTests = '[unique, not_null]') => `version: 2
+const STATUS_TESTS = `
+          - accepted_values: { values: [placed, shipped] }
+          - relationships: { to: ref('statuses'), field: status }`;
+
+const SCHEMA = ({ statusTests = STATUS_TESTS, customerTests = '' } = {}) => `version: 2
 sources:
   - name: raw
     schema: raw
@@ -35,24 +39,22 @@ models:
       - unique_combination_of_columns: { combination_of_columns: [customer_id, code] }
     columns:
       - name: id
-        tests: ${idTests}
+        tests: [unique, not_null]
       - name: code
         tests: [unique]
       - name: status
-        tests:
-          - accepted_values: { values: [placed, shipped] }
-          - relationships: { to: ref('statuses'), field: status }
+        tests:${statusTests || ' []'}
       - name: customer_id
         tests:
-          - relationships: { to: ref('customers'), field: customer_id }
+          - relationships: { to: ref('customers'), field: customer_id }${customerTests}
 `;
 
 /** A project whose raw orders are `values`, built once. */
-async function builtProject(values: string): Promise<string> {
+async function builtProject(values: string, schema = SCHEMA()): Promise<string> {
   const dir = project({
     'models/orders.sql': ORDERS,
     'models/customers.sql': CUSTOMERS,
-    'models/schema.yml': SCHEMA(),
+    'models/schema.yml': schema,
     'seeds/statuses.csv': 'status\nplaced\nshipped\n',
   });
   await exec(dir, 'create schema raw', `create table raw.orders as select * from (values ${values}) t(id, code, status, customer_id, updated_at)`);
@@ -76,7 +78,7 @@ async function addAndBuild(dir: string, values: string, exit: number): Promise<R
 function testLines(r: CliResult): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
-    const m = /^\d+ of \d+ (PASS|FAIL \d+|WARN \d+) (\S+)( \((\d+) merged rows\))? \.+ \[/.exec(line);
+    const m = /^\d+ of \d+ (PASS|FAIL \d+|WARN \d+) (\S+)( \((\d+) (?:merged|landed) rows?\))? \.+ \[/.exec(line);
     if (m) out[m[2]!] = `${m[1]}${m[4] ? ` on ${m[4]}` : ''}`;
   }
   return out;
@@ -109,7 +111,7 @@ describe.concurrent('tests of incremental models on the rows a merge wrote', () 
     expect(fourth[UNIQUE_ID]).toBe('PASS on 1');
   });
 
-  it('check whole tables after a run without tests, a change made outside modelrun, or an edited test', async () => {
+  it('check whole tables after a run without tests or a change made outside modelrun', async () => {
     const dir = await builtProject(`(1, 'A', 'placed', 10, 1)`);
 
     // `run` merges a bad status without testing it; the build after it must not trust its old result.
@@ -126,12 +128,43 @@ describe.concurrent('tests of incremental models on the rows a merge wrote', () 
 
     await exec(dir, `delete from main.orders where code = 'Z'`);
     expectExit(await build(dir), 0);
+  });
 
-    // An edited test proves nothing yet: it runs on the whole table once.
-    writeFile(dir, 'models/schema.yml', SCHEMA(`[not_null, { unique: { config: { where: "id > 0" } } }]`));
-    const afterEdit = await addAndBuild(dir, `(5, 'E', 'placed', 50, 5)`, 0);
-    expect(afterEdit[UNIQUE_ID]).toBe('PASS');
-    expect(afterEdit[UNIQUE_CODE]).toBe('PASS on 1');
+  it('check whole tables after a test was removed, a parent table lost rows, or values were cast on the way in', async () => {
+    const dir = await builtProject(`(1, 'A', 'placed', 10, 1), (2, 'B', 'placed', 20, 1)`);
+    // Without its test, a bad status gets in; the test, back, must look at every row.
+    writeFile(dir, 'models/schema.yml', SCHEMA({ statusTests: '' }));
+    await addAndBuild(dir, `(3, 'C', 'lost', 30, 2)`, 0);
+    writeFile(dir, 'models/schema.yml', SCHEMA());
+    expect((await addAndBuild(dir, `(4, 'D', 'placed', 40, 3)`, 1))['accepted_values_orders_status__placed__shipped']).toBe('FAIL 1');
+    await exec(dir, `update main.orders set status = 'placed' where id = 3`);
+    expectExit(await build(dir), 0);
+
+    // A customer deleted by hand: the orders already there lose their parent.
+    await exec(dir, 'delete from main.customers where customer_id = 20');
+    expect((await runCli(['build', '--select', 'orders'], dir).then((r) => (expectExit(r, 1), testLines(r))))['relationships_orders_customer_id__customer_id__ref_customers_']).toBe('FAIL 1');
+    await exec(dir, `insert into main.customers values (20, 1)`);
+    expectExit(await build(dir), 0);
+
+    // Ids arrive as DOUBLE and are cast to the table's INTEGER: 5.4 becomes a second 5.
+    await exec(dir, 'create or replace table raw.orders as select id::double as id, code, status, customer_id, updated_at from raw.orders');
+    const cast = await addAndBuild(dir, `(5, 'E', 'placed', 50, 9), (5.4, 'F', 'placed', 50, 9)`, 1);
+    expect(cast[UNIQUE_ID]).toBe('FAIL 1');
+  });
+
+  it('neither remember nor narrow a test whose fail_calc can hide failing rows', async () => {
+    const tolerant = { customerTests: `\n          - not_null: { config: { fail_calc: "case when count(*) > 1 then count(*) else 0 end" } }` };
+    const plain = { customerTests: `\n          - not_null` };
+    const dir = await builtProject(`(1, 'A', 'placed', null, 1)`, SCHEMA(tolerant));
+    // The null let in while the tolerance held is still there when it goes.
+    writeFile(dir, 'models/schema.yml', SCHEMA(plain));
+    expect((await addAndBuild(dir, `(2, 'B', 'placed', 20, 2)`, 1))['not_null_orders_customer_id']).toBe('FAIL 1');
+    await exec(dir, 'update main.orders set customer_id = 10 where id = 1');
+    expect((await addAndBuild(dir, `(3, 'C', 'placed', 30, 3)`, 0))['not_null_orders_customer_id']).toBe('PASS');
+    expect((await addAndBuild(dir, `(4, 'D', 'placed', 40, 4)`, 0))['not_null_orders_customer_id']).toBe('PASS on 1');
+    // Tolerant again: its zero no longer means "no failing row", so it checks the whole table.
+    writeFile(dir, 'models/schema.yml', SCHEMA(tolerant));
+    expect((await addAndBuild(dir, `(5, 'E', 'placed', null, 5)`, 0))['not_null_orders_customer_id']).toBe('PASS');
   });
 
   it('never narrow after a full refresh, and keep nothing in the warehouse file', async () => {

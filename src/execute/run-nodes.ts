@@ -5,8 +5,8 @@ import { runDataTest } from '../data-tests/run-test.js';
 import type { RelationKind, Session, Warehouse } from '../adapters/adapter.js';
 import type { CompiledNode } from '../compile/compile.js';
 import type { GraphNode } from '../graph/nodes.js';
-import { changedRowTest, type ChangedRowTest, type RunWrites } from '../data-tests/changed-row-tests.js';
-import { provedClean, type TestState } from '../data-tests/test-state.js';
+import { narrowToChangedRows, type RunWrites } from '../data-tests/changed-row-tests.js';
+import type { TestState } from '../data-tests/test-state.js';
 import type { ChangeLog } from '../materializations/changed-rows.js';
 import { materialize } from '../materializations/index.js';
 import { MaterializationError } from '../materializations/incremental.js';
@@ -50,7 +50,8 @@ export async function executeNodes(
   const threads = Math.max(1, Math.min(opts.threads, order.length));
   const sessions: Session[] = [];
   for (let i = 0; i < threads; i++) sessions.push(await warehouse.session());
-  const writes: RunWrites = { kinds: new Map(), changes: opts.changes };
+  const writes: RunWrites = { written: new Set(), changes: opts.changes };
+  const unusedChanges = changesNoTestReads(project, order, opts);
   const results: NodeResult[] = [];
   let started = 0;
   const total = order.length;
@@ -64,7 +65,8 @@ export async function executeNodes(
         reporter.nodeStart(index, total, id, describeNode(node));
         const result = await runOne(project, node, compiled.get(id), sessions[worker]!, existing, worker, opts, writes);
         results.push(result);
-        if (node.resourceType !== 'test') writes.kinds.set(id, opts.changes.has(id) ? 'merged' : 'rebuilt');
+        if (node.resourceType !== 'test') writes.written.add(id);
+        if (unusedChanges.has(id)) await dropChangedRows(sessions[worker]!, opts.changes, id);
         reporter.nodeDone(index, total, doneLabel(node, result), result);
         // A failing error-severity test stops what is built on the model it tests; a warning does not.
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
@@ -147,7 +149,8 @@ async function runTestNode(
 ): Promise<NodeResult> {
   const compiledPath = relative(project.config.dir, compiledFileFor(opts.targetDir, project.config.name, node));
   try {
-    const narrowed = narrowToChangedRows(project, node, compiled!.sql, opts.testState, writes);
+    const narrowed = await narrowToChangedRows(project, node, compiled!.sql, opts.testState, writes, session);
+    if (narrowed) writeNarrowedSql(opts.targetDir, compiledPath, project.config.dir, narrowed.sql);
     const outcome = await runDataTest(session, node, narrowed?.sql ?? compiled!.sql);
     const statusText = outcome.status === 'pass' ? 'PASS' : `${outcome.status.toUpperCase()} ${outcome.failures}`;
     const message = narrowed ? `${outcome.message} in the ${narrowed.scope} of ${project.nodes.get(project.genericTests.get(node.uniqueId)!.targetId)!.name}, the only rows that could fail it` : outcome.message;
@@ -159,12 +162,27 @@ async function runTestNode(
   }
 }
 
-/** The test narrowed to the rows this run wrote to what it tests, when the last run proved it clean on the rest. */
-function narrowToChangedRows(project: LoadedProject, node: GraphNode, sql: string, state: TestState | undefined, writes: RunWrites): ChangedRowTest | undefined {
-  const plan = project.genericTests.get(node.uniqueId);
-  const change = plan && writes.changes.get(plan.targetId);
-  if (!state || !plan || !change || !provedClean(state, node.uniqueId, sql, plan.targetId, change.rowsBefore)) return undefined;
-  return changedRowTest(plan, node.config.where, project.nodes, writes);
+/**
+ * Incremental models whose merged rows no selected test could check: their copy is dropped right
+ * after the merge instead of staying in memory until the run ends.
+ */
+function changesNoTestReads(project: LoadedProject, order: readonly string[], opts: ExecuteOptions): Set<string> {
+  const tested = new Set(opts.testState ? order.map((id) => project.genericTests.get(id)?.targetId) : []);
+  return new Set(order.filter((id) => project.nodes.get(id)!.config.materialized === 'incremental' && !tested.has(id)));
+}
+
+async function dropChangedRows(session: Session, changes: ChangeLog, id: string): Promise<void> {
+  const change = changes.get(id);
+  if (!change?.relation) return;
+  await session.execute(`DROP TABLE IF EXISTS ${change.relation}`);
+  changes.set(id, { ...change, relation: undefined });
+}
+
+/** A narrowed test's query goes to target/run/, beside where a model's statements go: what ran, for debugging. */
+function writeNarrowedSql(targetDir: string, compiledPath: string, projectDir: string, sql: string): void {
+  const file = join(targetDir, 'run', relative(join(targetDir, 'compiled'), join(projectDir, compiledPath)));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${sql}\n`);
 }
 
 /** A generic test is located at its entry in the YAML file. */

@@ -12,10 +12,15 @@ export const CHANGES_DATABASE = '__modelrun_changes';
 export interface ChangedRows {
   /** How the rows got there, as the console says it: "merged", "landed". */
   how: string;
-  /** The merged rows, as a relation: every row the merge inserted, nothing else. */
-  relation: string;
+  /**
+   * The written rows as the table holds them, as a relation (a model's merged rows, or the raw rows
+   * with a landed key); undefined when they cannot be told apart (a merge whose query's columns or
+   * types differ from the table's: its values were cast on the way in).
+   */
+  relation?: string;
   /** The merge's unique_key columns; empty for append. Rows with these keys were replaced. */
   uniqueKeys: readonly string[];
+  /** How many rows `relation` holds (a landing: how many keys it wrote). */
   rows: number;
   /** The table's row count before and after the merge: a count that differs from the one the last run left means someone else changed the table. */
   rowsBefore: number;

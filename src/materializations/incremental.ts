@@ -21,7 +21,10 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   await ctx.session.execute(create);
   try {
     const merge = await mergeInto(ctx, staging);
-    ctx.changes.set(node.uniqueId, { how: 'merged', relation: staging, ...merge });
+    const stored = await ctx.session.columns(node.schema, node.identifier);
+    const asStored = sameColumns(stored, await stagingColumns(ctx, staging));
+    if (!asStored) await ctx.session.execute(`DROP TABLE ${staging}`);
+    ctx.changes.set(node.uniqueId, { how: 'merged', relation: asStored ? staging : undefined, ...merge });
     return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows };
   } catch (e) {
     await ctx.session.execute(`DROP TABLE IF EXISTS ${staging}`);
@@ -59,6 +62,12 @@ async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit
 async function stagingColumns(ctx: MaterializeContext, staging: string): Promise<Column[]> {
   const rows = await ctx.session.query(`DESCRIBE ${staging}`);
   return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+}
+
+/** The same columns with the same types: the table holds the staged rows' values unchanged. */
+function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+  const types = new Map(a.map((c) => [c.name, c.type]));
+  return a.length === b.length && b.every((c) => types.get(c.name) === c.type);
 }
 
 export function uniqueKeys(key: unknown): string[] {
