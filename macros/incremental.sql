@@ -6,5 +6,5 @@
 {{!-- Keeps the rows of `relation` that `condition` keeps, for a condition that drops nearly all of them.
       DuckDB reads every selected column of every row a filter looks at; picking the rowids on the
       condition's own columns first, then fetching just those rows, skips the wide columns of the rows
-      it drops (dim_sessions' incremental run: two million sessions and ten million events). --}}
+      it drops (dim_sessions' incremental run: the touched sessions' events among ten million). --}}
 {{#macro "rows_where" relation condition}}rowid in (select rowid from {{relation}} where {{condition}}){{/macro}}

@@ -13,7 +13,7 @@ touched as (
     select cast(id as varchar) from {{source "supabase" "user_sessions"}} where {{since_lookback "updated_at" "ended_at"}}
   )
 ),
-sessions as ({{staged_user_sessions where=(rows_where (source "supabase" "user_sessions") "cast(id as varchar) in (select session_id from touched)")}}),
+sessions as ({{staged_user_sessions where="cast(id as varchar) in (select session_id from touched)"}}),
 activity as ({{session_activity (ref "fact_analytics") where=(rows_where (ref "fact_analytics") "session_key in (select session_key from touched)")}})
 {{else}}
 sessions as (select * from {{ref "stg_user_sessions"}}),
