@@ -1,6 +1,6 @@
 import type { Column } from '../adapters/adapter.js';
 import { quoteIdent, relationName } from '../util/sql.js';
-import { changedRowsRelation, type ChangedRows } from './changed-rows.js';
+import { attachChangesDatabase, changedRowsRelation, type ChangedRows } from './changed-rows.js';
 import { wrapQuery, type MaterializeContext, type Outcome } from './context.js';
 import { buildTableAside } from './relations.js';
 
@@ -17,7 +17,8 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   // The new rows stay in the run's changes database after the merge: tests on this model check them.
   const staging = changedRowsRelation(node.schema, node.identifier);
   const create = wrapQuery(`CREATE OR REPLACE TABLE ${staging} AS`, compiled!.sql);
-  ctx.statements.push(create);
+  // target/run/ stays runnable on its own: the run attached the database before any model ran.
+  ctx.statements.push(...attachChangesDatabase([node.schema]), create);
   await ctx.session.execute(create);
   try {
     const merge = await mergeInto(ctx, staging);
