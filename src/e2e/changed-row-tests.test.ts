@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exec, expectExit, rows, runCli, tempFolders, writeFile, type CliResult } from '../test-support/project.js';
+import { cliEnv, copyRootProject } from '../test-support/root-project.js';
 
-const { project } = tempFolders();
+const { project, track } = tempFolders();
 
 const ORDERS = [
   '{{config materialized="incremental" unique_key="id"}}',
@@ -165,6 +166,21 @@ describe.concurrent('tests of incremental models on the rows a merge wrote', () 
     // Tolerant again: its zero no longer means "no failing row", so it checks the whole table.
     writeFile(dir, 'models/schema.yml', SCHEMA(tolerant));
     expect((await addAndBuild(dir, `(5, 'E', 'placed', null, 5)`, 0))['not_null_orders_customer_id']).toBe('PASS');
+  });
+
+  it('check raw tables whole after `modelrun extract` landed rows no build tested, then only what a build lands', async () => {
+    const dir = track(copyRootProject('modelrun-narrow-extract-'));
+    const env = cliEnv({});
+    const sourceUnique = async (...args: string[]) => {
+      const r = await runCli(args, dir, env);
+      expectExit(r, 0);
+      return testLines(r)['source_unique_supabase_user_sessions_id'];
+    };
+    await sourceUnique('build');
+    expect(await sourceUnique('build')).toMatch(/^PASS on \d+$/);
+    expectExit(await runCli(['extract'], dir, env), 0);
+    expect(await sourceUnique('build')).toBe('PASS');
+    expect(await sourceUnique('build')).toMatch(/^PASS on \d+$/);
   });
 
   it('never narrow after a full refresh, and keep nothing in the warehouse file', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { writeRunResults } from '../../artifacts/run-results.js';
 import { displayPath } from '../../config/profiles.js';
+import { forgetTestState, nextTestState, readTestState, writeTestState } from '../../data-tests/test-state.js';
 import type { ExtractLog } from '../../extract/index.js';
 import type { CommonOptions } from '../options.js';
 import { loadOrFail, plural, selectInOrder } from '../pipeline.js';
@@ -26,12 +27,17 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
   const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path));
   const log = progressLog(reporter, opts.logFormat === 'text' && Boolean(process.stdout.isTTY));
+  const targetDir = resolve(project.config.dir, project.config.targetPath);
+  // Landing here changes raw tables no test looks at until the next build: it forgets what their tests proved.
+  const testState = project.target.path.startsWith(':memory:') ? undefined : readTestState(targetDir, project.target.path);
+  if (testState) forgetTestState(targetDir);
   try {
     const conn = await warehouse.connect();
     try {
       const results = await extractTables(conn, tables, log, { fullRefresh: Boolean(opts.fullRefresh), sample: sampleOptionsFor(project) });
+      for (const r of results) r.phase = 'extract';
+      if (testState) writeTestState(targetDir, nextTestState(testState, project.nodes, results, new Map(), () => undefined));
       const elapsed = (performance.now() - started) / 1000;
-      const targetDir = resolve(project.config.dir, project.config.targetPath);
       writeRunResults(targetDir, results, { invocationId: randomUUID(), generatedAt, command: 'extract' }, elapsed, { command: 'extract', select: opts.select ?? [], full_refresh: Boolean(opts.fullRefresh) });
       const failed = results.filter((r) => r.status === 'error').length;
       const rows = results.reduce((s, r) => s + (r.rowsAffected ?? 0), 0);
