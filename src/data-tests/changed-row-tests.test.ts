@@ -35,6 +35,8 @@ describe('changedRowTest', () => {
     expect(changedRowTest(plan('expression_is_true', undefined, { expression: 'n > 0' }), NO_CONFIG, NODES, byKey)).toBeUndefined();
     expect(changedRowTest(plan('not_null', 'id'), { ...NO_CONFIG, where: "status <> 'x'" }, NODES, byKey)).toBeUndefined();
     expect(changedRowTest(plan('row_count', undefined, { min_value: 1 }), NO_CONFIG, NODES, byKey)).toBeUndefined();
+    expect(changedRowTest(plan('accepted_values', 's', { values: ['(select max(s) from allowed)'], quote: false }), NO_CONFIG, NODES, byKey)).toBeUndefined();
+    expect(changedRowTest(plan('accepted_values', 's', { values: ['a'] }), NO_CONFIG, NODES, byKey)).toBeDefined();
     expect(changedRowTest(plan('not_null', 'id'), NO_CONFIG, NODES, writes([['model.p.orders', merged(['id'], { relation: undefined })]]))).toBeUndefined();
   });
 

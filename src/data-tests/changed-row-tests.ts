@@ -29,7 +29,9 @@ export interface RunWrites {
  * only be new rows. (expression_is_true and SQL bounds may read other tables or the clock.)
  */
 function judgesRowsAlone(plan: GenericTestPlan): boolean {
-  if (plan.test === 'not_null' || plan.test === 'accepted_values') return true;
+  if (plan.test === 'not_null') return true;
+  // Unquoted values are SQL: one may be a subquery.
+  if (plan.test === 'accepted_values') return plan.args.quote !== false;
   return plan.test === 'accepted_range' && ['min_value', 'max_value'].every((k) => plan.args[k] === undefined || typeof plan.args[k] === 'number');
 }
 

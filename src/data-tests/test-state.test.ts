@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { DuckDBWarehouse } from '../adapters/duckdb/warehouse.js';
 import type { NodeResult } from '../execute/results.js';
 import type { GraphNode } from '../graph/nodes.js';
-import { emptyTestState, nextTestState, provedClean, readTestState, testSqlHash, writeTestState } from './test-state.js';
+import { emptyTestState, forgetTestState, nextTestState, provedClean, readTestState, testSqlHash, writeTestState } from './test-state.js';
 
 const node = (uniqueId: string, resourceType: GraphNode['resourceType'], dependsOn: string[] = [], materialized = 'table'): GraphNode => ({
   uniqueId,
@@ -31,7 +30,7 @@ const SQL = (id: string) => `select 1 -- ${id}`;
 
 describe('test state', () => {
   it('remembers tests that found no failing row, and forgets those that failed, warned with rows, or read a node written without them', () => {
-    const before = emptyTestState('/w.duckdb');
+    const before = emptyTestState();
     before.clean.set('test.p.c', testSqlHash(SQL('test.p.c')));
     const after = nextTestState(before, NODES, [
       result('model.p.orders', 'success', { rowsAffected: 7 }),
@@ -47,23 +46,28 @@ describe('test state', () => {
   });
 
   it('keeps what a skipped test proved when nothing it reads was written', () => {
-    const before = emptyTestState('/w.duckdb');
+    const before = emptyTestState();
     before.clean.set('test.p.a', testSqlHash(SQL('test.p.a')));
     const after = nextTestState(before, NODES, [result('test.p.a', 'skipped')], new Map(), SQL);
     expect([...after.clean.keys()]).toEqual(['test.p.a']);
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'modelrun-state-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('reads back what it wrote, for the same warehouse only; a torn file is no state', () => {
-    const state = emptyTestState('/w.duckdb');
-    state.clean.set('test.p.a', 'h');
-    state.rows.set('model.p.orders', 3);
-    writeTestState(dir, state);
-    expect(readTestState(dir, '/w.duckdb')).toEqual(state);
-    expect(readTestState(dir, '/other.duckdb')).toEqual(emptyTestState('/other.duckdb'));
-    writeFileSync(join(dir, 'modelrun_test_state.json'), '{"warehouse": "/w.duck');
-    expect(readTestState(dir, '/w.duckdb')).toEqual(emptyTestState('/w.duckdb'));
+  it('reads back what it wrote from the warehouse; forgetting leaves none', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const warehouse = new DuckDBWarehouse(instance, ':memory:');
+    const session = await warehouse.session();
+    try {
+      expect(await readTestState(session)).toEqual(emptyTestState());
+      const state = emptyTestState();
+      state.clean.set("test.p.it's", 'h');
+      state.rows.set('main.orders', 3);
+      await writeTestState(session, state);
+      expect(await readTestState(session)).toEqual(state);
+      await forgetTestState(session);
+      expect(await readTestState(session)).toEqual(emptyTestState());
+    } finally {
+      session.close();
+      warehouse.close();
+    }
   });
 });

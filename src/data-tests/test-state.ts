@@ -1,46 +1,56 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeJson } from '../artifacts/write.js';
+import type { Session } from '../adapters/adapter.js';
 import type { NodeResult } from '../execute/results.js';
 import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { ChangeLog } from '../materializations/changed-rows.js';
+import { quoteLiteral } from '../util/sql.js';
 
 /**
- * What the last runs proved about the warehouse, kept in target/ for the next run: which tests found
- * no failing row (with a hash of their SQL, so an edited test proves nothing), and the row count each
- * model table was left with (a count that differs later means something else changed the table).
- * Any run that writes a node forgets the tests that read it unless they ran clean after the write.
+ * What the last runs proved about the warehouse, kept in the warehouse itself (table
+ * modelrun.test_state, beside landing's watermarks), so it travels with the file and every checkout
+ * or target folder writing to it sees the same: which tests found no failing row (with a hash of
+ * their SQL, so an edited test proves nothing), and the row count each table was left with (a count
+ * that differs later means something else changed the table). Any run that writes a node forgets the
+ * tests that read it unless they ran clean after the write.
  */
 export interface TestState {
-  warehouse: string;
   clean: Map<string, string>;
   rows: Map<string, number>;
 }
 
-const FILE = 'modelrun_test_state.json';
+const TABLE = 'modelrun.test_state';
 
-export function emptyTestState(warehouse: string): TestState {
-  return { warehouse, clean: new Map(), rows: new Map() };
+export function emptyTestState(): TestState {
+  return { clean: new Map(), rows: new Map() };
 }
 
-/** The state the last run left for this warehouse; empty when there is none or it was for another file. */
-export function readTestState(targetDir: string, warehouse: string): TestState {
-  try {
-    const raw = JSON.parse(readFileSync(join(targetDir, FILE), 'utf8')) as { warehouse?: unknown; clean?: Record<string, string>; rows?: Record<string, number> };
-    if (raw.warehouse !== warehouse) return emptyTestState(warehouse);
-    return { warehouse, clean: new Map(Object.entries(raw.clean ?? {})), rows: new Map(Object.entries(raw.rows ?? {})) };
-  } catch {
-    return emptyTestState(warehouse);
+/** The state the last run left in the warehouse; empty when there is none. */
+export async function readTestState(session: Session): Promise<TestState> {
+  const state = emptyTestState();
+  const [exists] = await session.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'modelrun' AND table_name = 'test_state'`);
+  if (Number(exists!.n) === 0) return state;
+  for (const r of await session.query(`SELECT kind, name, value FROM ${TABLE}`)) {
+    if (r.kind === 'clean') state.clean.set(String(r.name), String(r.value));
+    else state.rows.set(String(r.name), Number(r.value));
   }
+  return state;
 }
 
-export function writeTestState(targetDir: string, state: TestState): void {
-  writeJson(join(targetDir, FILE), { warehouse: state.warehouse, clean: Object.fromEntries([...state.clean].sort()), rows: Object.fromEntries([...state.rows].sort()) });
+/** Writes the state; an empty one leaves no table behind (a run that built nothing keeps the warehouse as it was). */
+export async function writeTestState(session: Session, state: TestState): Promise<void> {
+  if (state.clean.size === 0 && state.rows.size === 0) return forgetTestState(session);
+  const rows = [...[...state.clean].map(([name, hash]) => ['clean', name, hash]), ...[...state.rows].map(([name, n]) => ['rows', name, String(n)])];
+  await session.transaction([
+    'CREATE SCHEMA IF NOT EXISTS modelrun',
+    `CREATE TABLE IF NOT EXISTS ${TABLE} (kind VARCHAR NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL)`,
+    `DELETE FROM ${TABLE}`,
+    ...(rows.length > 0 ? [`INSERT INTO ${TABLE} VALUES ${rows.map((r) => `(${r.map(quoteLiteral).join(', ')})`).join(', ')}`] : []),
+  ]);
 }
 
-export function forgetTestState(targetDir: string): void {
-  rmSync(join(targetDir, FILE), { force: true });
+/** Before a run writes: if it stops half way, no state vouches for the tables it changed. */
+export async function forgetTestState(session: Session): Promise<void> {
+  await session.execute(`DROP TABLE IF EXISTS ${TABLE}`);
 }
 
 export function testSqlHash(sql: string): string {
@@ -93,7 +103,7 @@ export function nextTestState(
     if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && countsFailingRows(node.config) && sql !== undefined) clean.set(r.uniqueId, testSqlHash(sql));
     else clean.delete(r.uniqueId);
   }
-  return { warehouse: previous.warehouse, clean, rows };
+  return { clean, rows };
 }
 
 /** Nodes whose rows-affected count is the whole relation's: tables rebuilt whole and seeds. */

@@ -115,9 +115,12 @@ describe.concurrent('tests of incremental models on the rows a merge wrote', () 
   it('check whole tables after a run without tests or a change made outside modelrun', async () => {
     const dir = await builtProject(`(1, 'A', 'placed', 10, 1)`);
 
-    // `run` merges a bad status without testing it; the build after it must not trust its old result.
+    // `run` merges a bad status without testing it — from another target folder, as a second checkout
+    // would — and the build after it must not trust its old result: the state lives in the warehouse.
     await exec(dir, `insert into raw.orders values (2, 'B', 'lost', 20, 2)`);
+    writeFile(dir, 'project.yml', 'name: test_project\nprofile: test_project\ntarget-path: elsewhere\n');
     expectExit(await runCli(['run'], dir), 0);
+    writeFile(dir, 'project.yml', 'name: test_project\nprofile: test_project\n');
     expect((await addAndBuild(dir, `(3, 'C', 'placed', 30, 3)`, 1))['accepted_values_orders_status__placed__shipped']).toBe('FAIL 1');
 
     await exec(dir, `update main.orders set status = 'placed' where id = 2`);
@@ -183,7 +186,7 @@ describe.concurrent('tests of incremental models on the rows a merge wrote', () 
     expect(await sourceUnique('build')).toMatch(/^PASS on \d+$/);
   });
 
-  it('never narrow after a full refresh, and keep nothing in the warehouse file', async () => {
+  it('never narrow after a full refresh, and keep the merged rows out of the warehouse file', async () => {
     const dir = await builtProject(`(1, 'A', 'placed', 10, 1)`);
     await exec(dir, `insert into raw.orders values (2, 'B', 'placed', 20, 2)`);
     const full = await build(dir, '--full-refresh');

@@ -254,7 +254,7 @@ describe.concurrent('compile', () => {
     await query(db, 'create table main.other as select 42 as v');
     const r = await runCli(['compile'], dir);
     ok(r);
-    expect(await query(db, "select table_name from duckdb_tables() where database_name = current_database() union all select view_name from duckdb_views() where not internal and database_name = current_database()")).toEqual([{ table_name: 'other' }]);
+    expect(await query(db, "select table_name from duckdb_tables() where database_name = current_database() and schema_name <> 'modelrun' union all select view_name from duckdb_views() where not internal and database_name = current_database()")).toEqual([{ table_name: 'other' }]);
   });
 
   it('--select limits what is compiled', async () => {
@@ -587,7 +587,7 @@ describe.concurrent('config precedence', () => {
     ok(r);
     const kinds = await query(
       join(dir, 'warehouse.duckdb'),
-      "select table_name as name, 'table' as kind from duckdb_tables() where database_name = current_database() union all select view_name, 'view' from duckdb_views() where not internal and database_name = current_database() order by 1",
+      "select table_name as name, 'table' as kind from duckdb_tables() where database_name = current_database() and schema_name <> 'modelrun' union all select view_name, 'view' from duckdb_views() where not internal and database_name = current_database() order by 1",
     );
     expect(kinds).toEqual([
       { name: 'p0', kind: 'view' },

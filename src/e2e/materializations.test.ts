@@ -34,7 +34,7 @@ async function scalar(dir: string, sql: string): Promise<unknown> {
 async function relations(dir: string): Promise<Record<string, string>> {
   const list = await rows(
     dir,
-    `select schema_name || '.' || table_name as rel, 'table' as kind from duckdb_tables() where not temporary and database_name = current_database()
+    `select schema_name || '.' || table_name as rel, 'table' as kind from duckdb_tables() where not temporary and database_name = current_database() and schema_name <> 'modelrun'
      union all select schema_name || '.' || view_name, 'view' from duckdb_views() where not internal and not temporary and database_name = current_database()
      order by 1`,
   );

@@ -15,7 +15,7 @@ export interface TableOutcome {
   fullRefresh: boolean;
   drift: string[];
   seconds: number;
-  /** When landedKeys was given and the table already existed: its row counts around the landing. */
+  /** When landedKeys was given, the table already existed and no column changed type: its row counts around the landing. */
   counts?: { before: number; after: number; landedKeys: number };
 }
 
@@ -85,6 +85,6 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
     await landing.abandon();
     throw e;
   }
-  const counts = before === undefined ? undefined : { before, after: await count(), landedKeys: Number((await conn.runAndReadAll(`SELECT count(DISTINCT ${quoteIdent(t.primaryKey)}) FROM ${opts.landedKeys}`)).getRowsJS()[0]![0]) };
+  const counts = before === undefined || landing.retyped ? undefined : { before, after: await count(), landedKeys: Number((await conn.runAndReadAll(`SELECT count(DISTINCT ${quoteIdent(t.primaryKey)}) FROM ${opts.landedKeys}`)).getRowsJS()[0]![0]) };
   return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000, counts };
 }

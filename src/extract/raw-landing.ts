@@ -63,6 +63,8 @@ export class RawLanding {
   /** DDL to run inside the next page's transaction (drift), and what to report about it. */
   private pendingDdl: string[] = [];
   readonly drift: string[] = [];
+  /** A column's type changed: every row of the table was rewritten, not just the landed ones. */
+  retyped = false;
   private readonly target: string;
   private rowsTotal: number;
   private appender?: DuckDBAppender;
@@ -131,6 +133,7 @@ export class RawLanding {
       }
       this.pendingDdl.push(`ALTER TABLE ${this.relation} ALTER COLUMN ${quoteIdent(c)} TYPE ${verdict.widen}`);
       this.drift.push(`column ${c} widened from ${have} to ${verdict.widen}`);
+      this.retyped = true;
       this.columns.set(c, verdict.widen);
     }
   }

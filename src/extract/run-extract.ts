@@ -112,12 +112,13 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
   return results;
 }
 
-/** The raw rows whose primary key a landing wrote: with append's lookback, an old row of the same key too. */
+/** The raw rows whose primary key a landing wrote (with append, an old row of the same key too), and any row without a key. */
 function landedRows(t: ExtractTable, keys: string, counts: { before: number; after: number; landedKeys: number }): ChangedRows {
   const pk = quoteIdent(t.primaryKey);
   return {
     how: 'landed',
-    relation: `(select * from ${relationName(t.schema, t.identifier)} where ${pk} in (select ${pk} from ${keys}))`,
+    // A null key matches no landed key: such rows are checked every time.
+    relation: `(select * from ${relationName(t.schema, t.identifier)} where ${pk} in (select ${pk} from ${keys}) or ${pk} is null)`,
     // Append keeps an old row of a key landed again; upsert replaces it. Either way, no key list vouches for uniqueness.
     uniqueKeys: [],
     rows: counts.landedKeys,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Warehouse } from '../../adapters/adapter.js';
+import type { Session, Warehouse } from '../../adapters/adapter.js';
 import type { DuckDBWarehouse } from '../../adapters/duckdb/warehouse.js';
 import { SAMPLE_DEFAULTS } from '../../extract/sample-data.js';
 import { writeJunit } from '../../artifacts/junit.js';
@@ -13,7 +13,7 @@ import { displayPath } from '../../config/profiles.js';
 import { dataQualityReport } from '../../data-tests/quality-report.js';
 import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data-tests/run-freshness.js';
 import { failuresSchema } from '../../data-tests/run-test.js';
-import { forgetTestState, nextTestState, readTestState, writeTestState } from '../../data-tests/test-state.js';
+import { forgetTestState, nextTestState, readTestState, writeTestState, type TestState } from '../../data-tests/test-state.js';
 import { attachChangesDatabase, type ChangeLog } from '../../materializations/changed-rows.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
@@ -67,15 +67,17 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   let freshness: SourceFreshness[] = [];
   let prepared: PreparedSql | undefined;
   const changes: ChangeLog = new Map();
-  // An in-memory warehouse starts empty every run: there is nothing to remember about it.
-  const testState = project.target.path.startsWith(':memory:') ? undefined : readTestState(targetDir, project.target.path);
+  let testState: TestState | undefined;
   try {
     prepared = await prepareSql(project, runnable, async () => warehouse, { fullRefresh: Boolean(opts.fullRefresh), forExecution: true, targetDir, runStartedAt: info.generatedAt });
     if (create && (runnable.length > 0 || checks.length > 0 || command.extract)) {
       warehouse.close();
       warehouse = await openWarehouse(project.target, display);
     }
-    await attachChanges(project, warehouse);
+    await withSession(warehouse, (s) => attachChanges(project, s));
+    // An in-memory warehouse starts empty every run: there is nothing to remember about it.
+    if (!project.target.path.startsWith(':memory:')) testState = await withSession(warehouse, readTestState);
+    if (testState && (runnable.length > 0 || command.extract)) await withSession(warehouse, forgetTestState);
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
       landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh), changes: testState ? changes : undefined });
@@ -90,8 +92,6 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     for (const r of skippedByLanding) reporter.info(`SKIP ${project.nodes.get(r.uniqueId)!.name}: ${r.message}`);
     if (runnable.length === 0 && checks.length === 0) reporter.info('Nothing to do: the selection matched no runnable node.');
     if (checks.length > 0) freshness = await runFreshness(project, checks, warehouse, reporter);
-    // A run that stops half way must not leave a state that vouches for tables it changed.
-    if (testState && (runnable.length > 0 || landed.length > 0)) forgetTestState(targetDir);
     if (runnable.length > 0) {
       await createSchemas(project, runnable, warehouse);
       const threads = opts.threads ?? project.target.threads;
@@ -109,7 +109,10 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     const all = [...landed, ...freshness.map((f) => f.nodeResult), ...skippedByLanding, ...results];
     if (freshness.length > 0) writeSourcesJson(targetDir, freshness, info, elapsed);
     if (opts.junit) writeJunit(resolve(opts.junit), all, project.nodes, elapsed);
-    if (testState) writeTestState(targetDir, nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql));
+    if (testState) {
+      const next = nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql);
+      await withSession(warehouse, (s) => writeTestState(s, next));
+    }
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
     if (all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0) {
@@ -139,15 +142,19 @@ function useSampleClock(project: LoadedProject, reporter: Reporter): void {
   reporter.info(`No SUPABASE_URL set: freshness is measured at the end of the embedded sample, ${SAMPLE_DEFAULTS.end}.`);
 }
 
-/** The run's changes database, with a schema for every model and source schema, before anything runs concurrently. */
-async function attachChanges(project: LoadedProject, warehouse: Warehouse): Promise<void> {
-  const schemas = [...project.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'source').map((n) => n.schema);
+async function withSession<T>(warehouse: Warehouse, work: (session: Session) => Promise<T>): Promise<T> {
   const session = await warehouse.session();
   try {
-    for (const sql of attachChangesDatabase(schemas)) await session.execute(sql);
+    return await work(session);
   } finally {
     session.close();
   }
+}
+
+/** The run's changes database, with a schema for every model and source schema, before anything runs concurrently. */
+async function attachChanges(project: LoadedProject, session: Session): Promise<void> {
+  const schemas = [...project.nodes.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'source').map((n) => n.schema);
+  for (const sql of attachChangesDatabase(schemas)) await session.execute(sql);
 }
 
 /** Every schema the run writes to exists before nodes run concurrently (creating one is a catalog write). */
@@ -159,10 +166,7 @@ async function createSchemas(project: LoadedProject, ids: readonly string[], war
       if (node.config.store_failures === true) schemas.add(failuresSchema(node.schema));
     } else schemas.add(node.schema);
   }
-  const session = await warehouse.session();
-  try {
+  await withSession(warehouse, async (session) => {
     for (const s of [...schemas].sort()) await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)}`);
-  } finally {
-    session.close();
-  }
+  });
 }

@@ -28,15 +28,16 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
   const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path));
   const log = progressLog(reporter, opts.logFormat === 'text' && Boolean(process.stdout.isTTY));
   const targetDir = resolve(project.config.dir, project.config.targetPath);
-  // Landing here changes raw tables no test looks at until the next build: it forgets what their tests proved.
-  const testState = project.target.path.startsWith(':memory:') ? undefined : readTestState(targetDir, project.target.path);
-  if (testState) forgetTestState(targetDir);
   try {
+    // Landing here changes raw tables no test looks at until the next build: it forgets what their tests proved.
+    const session = await warehouse.session();
+    const testState = await readTestState(session);
+    await forgetTestState(session);
     const conn = await warehouse.connect();
     try {
       const results = await extractTables(conn, tables, log, { fullRefresh: Boolean(opts.fullRefresh), sample: sampleOptionsFor(project) });
       for (const r of results) r.phase = 'extract';
-      if (testState) writeTestState(targetDir, nextTestState(testState, project.nodes, results, new Map(), () => undefined));
+      await writeTestState(session, nextTestState(testState, project.nodes, results, new Map(), () => undefined));
       const elapsed = (performance.now() - started) / 1000;
       writeRunResults(targetDir, results, { invocationId: randomUUID(), generatedAt, command: 'extract' }, elapsed, { command: 'extract', select: opts.select ?? [], full_refresh: Boolean(opts.fullRefresh) });
       const failed = results.filter((r) => r.status === 'error').length;
@@ -45,6 +46,7 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
       return failed > 0 ? 1 : 0;
     } finally {
       conn.closeSync();
+      session.close();
     }
   } finally {
     warehouse.close();
