@@ -6,9 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exec, expectExit, rows, runCli, tempFolders, writeFile, type CliResult } from '../test-support/project.js';
+import { PostgrestServer } from '../extract/postgrest-server.js';
 import { cliEnv, copyRootProject } from '../test-support/root-project.js';
 
 const { project, track } = tempFolders();
+const KEY = 'sb_secret_narrowing_test_0123456789abcdef';
 
 const ORDERS = [
   '{{config materialized="incremental" unique_key="id"}}',
@@ -179,11 +181,45 @@ describe.concurrent('tests of incremental models on the rows a merge wrote', () 
       expectExit(r, 0);
       return testLines(r)['source_unique_supabase_user_sessions_id'];
     };
-    await sourceUnique('build');
-    expect(await sourceUnique('build')).toMatch(/^PASS on \d+$/);
-    expectExit(await runCli(['extract'], dir, env), 0);
-    expect(await sourceUnique('build')).toBe('PASS');
-    expect(await sourceUnique('build')).toMatch(/^PASS on \d+$/);
+    const table = ['--select', 'source:supabase.user_sessions'];
+    await sourceUnique('build', ...table);
+    expect(await sourceUnique('build', ...table)).toMatch(/^PASS on \d+$/);
+    expectExit(await runCli(['extract', ...table], dir, env), 0);
+    expect(await sourceUnique('build', ...table)).toBe('PASS');
+    expect(await sourceUnique('build', ...table)).toMatch(/^PASS on \d+$/);
+  });
+
+  it('leave no state behind when a build is killed while landing: the next build checks the raw table whole', async () => {
+    const server = new PostgrestServer({ key: KEY, maxRows: 1000 });
+    const jobs = server.addTable('jobs', { id: 'bigint', updated_at: 'timestamp with time zone', status: 'text' }, 'id');
+    const at = (minutes: number) => new Date(Date.parse('2026-10-01T00:00:00Z') + minutes * 60_000).toISOString();
+    for (let i = 0; i < 10_500; i++) jobs.upsert({ id: i, updated_at: at(i), status: 'ok' });
+    const url = await server.start();
+    try {
+      const dir = project({
+        'models/sources.yml': 'version: 2\nsources:\n  - name: supabase\n    loader: supabase\n    schema: raw\n    tables:\n      - name: jobs\n        primary_key: id\n        cursor_field: updated_at\n        mode: upsert\n        columns:\n          - name: status\n            tests: [not_null]\n',
+      });
+      const env = { SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: KEY };
+      const notNull = async () => {
+        const r = await runCli(['build'], dir, env);
+        return { code: r.code, line: testLines(r)['source_not_null_supabase_jobs_status'] };
+      };
+      await notNull();
+      expect(await notNull()).toEqual({ code: 0, line: expect.stringMatching(/^PASS on \d+$/) });
+      // Every job moves on; the first (landed in the first 10,000-row batch) loses its status. The page
+      // after that batch never answers, and the build is killed while it waits.
+      for (let i = 0; i < 10_500; i++) jobs.update(i, { updated_at: at(100_000 + i), status: i === 0 ? null : 'ok' });
+      let requests = 0;
+      let hung: () => void = () => undefined;
+      const hanging = new Promise<void>((resolve) => (hung = resolve));
+      server.faultHook = () => (++requests === 11 ? (hung(), { delayMs: 60_000 }) : undefined);
+      const killed = runCli(['build'], dir, env, { killWhen: hanging });
+      expect((await killed).code).not.toBe(0);
+      server.faultHook = undefined;
+      expect(await notNull()).toEqual({ code: 1, line: 'FAIL 1' });
+    } finally {
+      await server.close();
+    }
   });
 
   it('never narrow after a full refresh, and keep the merged rows out of the warehouse file', async () => {

@@ -53,9 +53,11 @@ export interface CliResult {
 }
 
 /** Runs `modelrun <args>` in `cwd` as a child process, with NO_COLOR so output compares as text. */
-export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}, opts: { killWhen?: Promise<unknown> } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A crash, as the power going or the kernel's OOM killer would make it: no chance to clean up.
+    void opts.killWhen?.then(() => child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
