@@ -6,7 +6,7 @@ import { columnOrExpression, quoteIdent, relationName } from '../util/sql.js';
 import { BUILTIN_BY_NAME } from './builtins.js';
 import { nowUtcSql } from './compile-tests.js';
 import type { GenericTestPlan } from './nodes.js';
-import { countsFailingRows, provedClean, tableKey, type TestState } from './test-state.js';
+import { countsFailingRows, isStoredTable, provedClean, tableKey, type TestState } from './test-state.js';
 
 export interface ChangedRowTest {
   sql: string;
@@ -76,8 +76,7 @@ export function changedRowTest(plan: GenericTestPlan, config: NodeConfig, nodes:
 
 /** A parent table still holds every key it held: not written by this run, or merged on that key or appended to. */
 function keepsEveryKey(parent: GraphNode, field: string, writes: RunWrites): boolean {
-  const isTable = parent.resourceType === 'seed' || (parent.resourceType === 'model' && ['table', 'incremental'].includes(String(parent.config.materialized)));
-  if (!isTable) return false;
+  if (!isStoredTable(parent)) return false;
   if (!writes.written.has(parent.uniqueId)) return true;
   const keys = writes.changes.get(parent.uniqueId)?.uniqueKeys;
   return keys !== undefined && (keys.length === 0 || (keys.length === 1 && keys[0] === field));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Session } from '../adapters/adapter.js';
+import { relationKey, type Session } from '../adapters/adapter.js';
 import type { NodeResult } from '../execute/results.js';
 import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { ChangeLog } from '../materializations/changed-rows.js';
@@ -59,7 +59,12 @@ export function testSqlHash(sql: string): string {
 
 /** A relation's key in the state: tables are remembered by name, whichever node builds them. */
 export function tableKey(node: GraphNode): string {
-  return `${node.schema}.${node.identifier}`;
+  return relationKey(node.schema, node.identifier);
+}
+
+/** Seeds, and models stored as tables (table, incremental): what a run writes whole or merges into. */
+export function isStoredTable(node: GraphNode): boolean {
+  return node.resourceType === 'seed' || (node.resourceType === 'model' && (node.config.materialized === 'table' || node.config.materialized === 'incremental'));
 }
 
 /** A test whose failure count is its failing rows' count (no fail_calc, no limit): zero then means none. */
@@ -89,7 +94,8 @@ export function nextTestState(
     if (!node || r.status === 'skipped' || node.resourceType === 'test') continue;
     if (node.resourceType === 'source' && r.phase !== 'extract') continue;
     written.add(r.uniqueId);
-    const after = changes.get(r.uniqueId)?.rowsAfter ?? r.tableRows ?? (r.status === 'success' && holdsRowsWritten(node) ? r.rowsAffected : undefined);
+    // A table rebuilt whole or a seed affected every row it holds; a merge's count comes with its changes.
+    const after = changes.get(r.uniqueId)?.rowsAfter ?? r.tableRows ?? (r.status === 'success' && isStoredTable(node) ? r.rowsAffected : undefined);
     if (after === undefined) rows.delete(tableKey(node));
     else rows.set(tableKey(node), after);
   }
@@ -104,9 +110,4 @@ export function nextTestState(
     else clean.delete(r.uniqueId);
   }
   return { clean, rows };
-}
-
-/** Nodes whose rows-affected count is the whole relation's: tables rebuilt whole and seeds. */
-function holdsRowsWritten(node: GraphNode): boolean {
-  return node.resourceType === 'seed' || (node.resourceType === 'model' && (node.config.materialized === 'table' || node.config.materialized === 'incremental'));
 }

@@ -51,7 +51,7 @@ export async function executeNodes(
   const sessions: Session[] = [];
   for (let i = 0; i < threads; i++) sessions.push(await warehouse.session());
   const writes: RunWrites = { written: new Set(), changes: opts.changes };
-  const unusedChanges = changesNoTestReads(project, order, opts);
+  const unread = unreadChanges(project, order, opts);
   const results: NodeResult[] = [];
   let started = 0;
   const total = order.length;
@@ -66,7 +66,7 @@ export async function executeNodes(
         const result = await runOne(project, node, compiled.get(id), sessions[worker]!, existing, worker, opts, writes);
         results.push(result);
         if (node.resourceType !== 'test') writes.written.add(id);
-        if (unusedChanges.has(id)) await dropChangedRows(sessions[worker]!, opts.changes, id);
+        if (unread.has(id)) await dropChangedRows(sessions[worker]!, opts.changes, id);
         reporter.nodeDone(index, total, doneLabel(node, result), result);
         // A failing error-severity test stops what is built on the model it tests; a warning does not.
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
@@ -166,7 +166,7 @@ async function runTestNode(
  * Incremental models whose merged rows no selected test could check: their copy is dropped right
  * after the merge instead of staying in memory until the run ends.
  */
-function changesNoTestReads(project: LoadedProject, order: readonly string[], opts: ExecuteOptions): Set<string> {
+function unreadChanges(project: LoadedProject, order: readonly string[], opts: ExecuteOptions): Set<string> {
   const tested = new Set(opts.testState ? order.map((id) => project.genericTests.get(id)?.targetId) : []);
   return new Set(order.filter((id) => project.nodes.get(id)!.config.materialized === 'incremental' && !tested.has(id)));
 }

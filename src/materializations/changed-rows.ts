@@ -11,7 +11,7 @@ export const CHANGES_DATABASE = '__modelrun_changes';
 /** What an incremental model's merge, or an incremental landing of a source table, wrote this run. */
 export interface ChangedRows {
   /** How the rows got there, as the console says it: "merged", "landed". */
-  how: string;
+  how: 'merged' | 'landed';
   /**
    * The written rows as the table holds them, as a relation (a model's merged rows, or the raw rows
    * with a landed key); undefined when they cannot be told apart (a merge whose query's columns or

@@ -21,9 +21,8 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   ctx.statements.push(...attachChangesDatabase([node.schema]), create);
   await ctx.session.execute(create);
   try {
-    const merge = await mergeInto(ctx, staging);
-    const stored = await ctx.session.columns(node.schema, node.identifier);
-    const asStored = sameColumns(stored, await stagingColumns(ctx, staging));
+    const { incoming, ...merge } = await mergeInto(ctx, staging);
+    const asStored = sameColumns(await ctx.session.columns(node.schema, node.identifier), incoming);
     if (!asStored) await ctx.session.execute(`DROP TABLE ${staging}`);
     ctx.changes.set(node.uniqueId, { how: 'merged', relation: asStored ? staging : undefined, ...merge });
     return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows };
@@ -33,7 +32,8 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   }
 }
 
-async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation' | 'how'>> {
+/** Merges the staged rows; returns what it wrote, and the staged rows' columns. */
+async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation' | 'how'> & { incoming: Column[] }> {
   const { node, session } = ctx;
   const target = relationName(node.schema, node.identifier);
   const existingColumns = await session.columns(node.schema, node.identifier);
@@ -57,7 +57,7 @@ async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit
   const rows = counts[counts.length - 1]!;
   const deleted = keys.length > 0 ? counts[counts.length - 2]! : 0;
   const rowsBefore = Number(before!.n);
-  return { rows, uniqueKeys: keys, rowsBefore, rowsAfter: rowsBefore - deleted + rows };
+  return { rows, uniqueKeys: keys, rowsBefore, rowsAfter: rowsBefore - deleted + rows, incoming: newColumns };
 }
 
 async function stagingColumns(ctx: MaterializeContext, staging: string): Promise<Column[]> {

@@ -74,10 +74,14 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       warehouse.close();
       warehouse = await openWarehouse(project.target, display);
     }
-    await withSession(warehouse, (s) => attachChanges(project, s));
-    // An in-memory warehouse starts empty every run: there is nothing to remember about it.
-    if (!project.target.path.startsWith(':memory:')) testState = await withSession(warehouse, readTestState);
-    if (testState && (runnable.length > 0 || command.extract)) await withSession(warehouse, forgetTestState);
+    testState = await withSession(warehouse, async (session) => {
+      await attachChanges(project, session);
+      // An in-memory warehouse starts empty every run: there is nothing to remember about it.
+      if (project.target.path.startsWith(':memory:')) return undefined;
+      const state = await readTestState(session);
+      if (runnable.length > 0 || command.extract) await forgetTestState(session);
+      return state;
+    });
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
       landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh), changes: testState ? changes : undefined });
@@ -116,12 +120,8 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
     if (all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0) {
-      const session = await warehouse.session();
-      try {
-        writeText(join(targetDir, 'data_quality_report.md'), await dataQualityReport(project, all, freshness, session, await warehouse.relations(), info.generatedAt));
-      } finally {
-        session.close();
-      }
+      const report = await withSession(warehouse, async (session) => dataQualityReport(project, all, freshness, session, await warehouse.relations(), info.generatedAt));
+      writeText(join(targetDir, 'data_quality_report.md'), report);
     }
     return all.some(isFailure) ? 1 : 0;
   } finally {
