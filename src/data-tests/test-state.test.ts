@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../adapters/duckdb/warehouse.js';
 import type { NodeResult } from '../execute/results.js';
 import type { GraphNode } from '../graph/nodes.js';
-import { emptyTestState, forgetTestState, nextTestState, provedClean, readTestState, testSqlHash, writeTestState } from './test-state.js';
+import { emptyTestState, forgetTestState, nextTestState, provedClean, readTestState, recountUnlandedSources, testSqlHash, writeTestState } from './test-state.js';
 
 const node = (uniqueId: string, resourceType: GraphNode['resourceType'], dependsOn: string[] = [], materialized = 'table'): GraphNode => ({
   uniqueId,
@@ -65,6 +65,41 @@ describe('test state', () => {
       expect(await readTestState(session)).toEqual(state);
       await forgetTestState(session);
       expect(await readTestState(session)).toEqual(emptyTestState());
+    } finally {
+      session.close();
+      warehouse.close();
+    }
+  });
+
+  it('records the row count of a source that was not landed; a count that moved keeps only the tests that ran on it', async () => {
+    const events = { ...node('source.p.app.events', 'source'), schema: 'raw', identifier: 'events' };
+    const nodes = new Map([events, node('test.p.ran', 'test', [events.uniqueId]), node('test.p.older', 'test', [events.uniqueId])].map((n) => [n.uniqueId, n]));
+    const instance = await DuckDBInstance.create(':memory:');
+    const warehouse = new DuckDBWarehouse(instance, ':memory:');
+    const session = await warehouse.session();
+    try {
+      await session.execute('CREATE SCHEMA raw; CREATE TABLE raw.events AS SELECT range AS id FROM range(5)');
+      const state = emptyTestState();
+      for (const id of ['test.p.ran', 'test.p.older']) state.clean.set(id, 'h');
+      const ranNow = [result('test.p.ran', 'pass', { failures: 0 })];
+      // The count the last run left: both proofs stand.
+      state.rows.set('raw.events', 5);
+      expect(await recountUnlandedSources(state, nodes, ranNow, session, await warehouse.relations())).toEqual(state);
+      // Rows added outside modelrun: only the test that just ran vouches for the table of 7 rows.
+      await session.execute('INSERT INTO raw.events VALUES (5), (6)');
+      const moved = await recountUnlandedSources(state, nodes, ranNow, session, await warehouse.relations());
+      expect([...moved.clean.keys()]).toEqual(['test.p.ran']);
+      expect(moved.rows.get('raw.events')).toBe(7);
+      // Landed by this run: the landing's own count stands, nothing is recounted.
+      const landed = await recountUnlandedSources(state, nodes, [...ranNow, result(events.uniqueId, 'success', { phase: 'extract' })], session, await warehouse.relations());
+      expect(landed).toEqual(state);
+      // Unknown until now: recorded, for the test that ran on it.
+      const unknown = await recountUnlandedSources({ clean: new Map(state.clean), rows: new Map() }, nodes, ranNow, session, await warehouse.relations());
+      expect(unknown.rows.get('raw.events')).toBe(7);
+      expect([...unknown.clean.keys()]).toEqual(['test.p.ran']);
+      // Gone: nothing to record.
+      await session.execute('DROP TABLE raw.events');
+      expect((await recountUnlandedSources(state, nodes, ranNow, session, await warehouse.relations())).rows.has('raw.events')).toBe(false);
     } finally {
       session.close();
       warehouse.close();

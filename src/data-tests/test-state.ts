@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { relationKey, type Session } from '../adapters/adapter.js';
+import { relationKey, type RelationKind, type Session } from '../adapters/adapter.js';
 import type { NodeResult } from '../execute/results.js';
 import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { ChangeLog } from '../materializations/changed-rows.js';
-import { quoteLiteral } from '../util/sql.js';
+import { quoteLiteral, relationName } from '../util/sql.js';
 
 /**
  * What the last runs proved about the warehouse, kept in the warehouse itself (table
@@ -108,6 +108,47 @@ export function nextTestState(
     const sql = testSql(r.uniqueId);
     if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && countsFailingRows(node.config) && sql !== undefined) clean.set(r.uniqueId, testSqlHash(sql));
     else clean.delete(r.uniqueId);
+  }
+  return { clean, rows };
+}
+
+/**
+ * Records the row count of each source table that a remembered test reads and this run did not land,
+ * so that the next landing can tell whether the table is still the one those tests proved clean (the
+ * first build after one that did not land, such as `build --no-extract`, narrows its source tests). A
+ * count that moved since the last run means the table was changed outside modelrun: then only the
+ * tests that ran in this run, on the table as it is now, stay remembered.
+ */
+export async function recountUnlandedSources(
+  state: TestState,
+  nodes: ReadonlyMap<string, GraphNode>,
+  results: readonly NodeResult[],
+  session: Session,
+  relations: ReadonlyMap<string, RelationKind>,
+): Promise<TestState> {
+  const landed = new Set(results.filter((r) => r.phase === 'extract').map((r) => r.uniqueId));
+  const ran = new Set(results.filter((r) => r.status !== 'skipped').map((r) => r.uniqueId));
+  const readers = new Map<string, string[]>();
+  for (const id of state.clean.keys()) {
+    for (const parent of nodes.get(id)?.dependsOn ?? []) {
+      if (nodes.get(parent)?.resourceType !== 'source' || landed.has(parent)) continue;
+      readers.set(parent, [...(readers.get(parent) ?? []), id]);
+    }
+  }
+  const clean = new Map(state.clean);
+  const rows = new Map(state.rows);
+  for (const [sourceId, tests] of readers) {
+    const source = nodes.get(sourceId)!;
+    const key = tableKey(source);
+    if (relations.get(key) !== 'table') {
+      rows.delete(key);
+      continue;
+    }
+    const [counted] = await session.query(`SELECT count(*) AS n FROM ${relationName(source.schema, source.identifier)}`);
+    const n = Number(counted!.n);
+    if (rows.get(key) === n) continue;
+    rows.set(key, n);
+    for (const id of tests) if (!ran.has(id)) clean.delete(id);
   }
   return { clean, rows };
 }

@@ -13,7 +13,7 @@ import { displayPath } from '../../config/profiles.js';
 import { dataQualityReport } from '../../data-tests/quality-report.js';
 import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data-tests/run-freshness.js';
 import { failuresSchema } from '../../data-tests/run-test.js';
-import { forgetTestState, nextTestState, readTestState, writeTestState, type TestState } from '../../data-tests/test-state.js';
+import { forgetTestState, nextTestState, readTestState, recountUnlandedSources, writeTestState, type TestState } from '../../data-tests/test-state.js';
 import { attachChangesDatabase, type ChangeLog } from '../../materializations/changed-rows.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
@@ -115,7 +115,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     if (opts.junit) writeJunit(resolve(opts.junit), all, project.nodes, elapsed);
     if (testState) {
       const next = nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql);
-      await withSession(warehouse, (s) => writeTestState(s, next));
+      await withSession(warehouse, async (s) => writeTestState(s, await recountUnlandedSources(next, project.nodes, all, s, await warehouse.relations())));
     }
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);

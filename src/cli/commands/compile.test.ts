@@ -9,7 +9,7 @@ const temp = tempFolders();
 /** Compiled files that compile, as dbt, leaves where they were when their model goes away or moves. */
 const LEFT_BEHIND = ['compiled/test_project/models/marts/extra.sql', 'compiled/test_project/models/marts/totals.sql'];
 
-describe('compile after edits', () => {
+describe.concurrent('compile after edits', () => {
   it('leaves the same artifacts, byte for byte, as a cold compile of the same project', async () => {
     const dir = temp.project(FILES);
     expect((await runCli(['compile'], dir)).code).toBe(0);
@@ -47,7 +47,7 @@ describe('compile after edits', () => {
   });
 });
 
-describe('compile after edits, under other vars or another environment', () => {
+describe.concurrent('compile after edits, under other vars or another environment', () => {
   const edited = (n: number) => FILES['models/marts/totals.sql']!.replace('count(*) as n', `count(*) as n, ${n} as edit`);
 
   it('leaves what a cold compile with the same --vars leaves', async () => {
@@ -71,7 +71,7 @@ describe('compile after edits, under other vars or another environment', () => {
   });
 });
 
-describe('compile after an edit of queries alone', () => {
+describe.concurrent('compile after an edit of queries alone', () => {
   it('compiles the edited files without the rest: the graph snapshot counts the build cache records it appended', async () => {
     const dir = temp.project(FILES);
     const appended = () => readFileSync(join(dir, 'target/modelrun_graph.tsv'), 'utf8').split('\n')[0]!.split('\t')[3];
@@ -117,7 +117,7 @@ describe('compile after an edit of queries alone', () => {
   });
 });
 
-describe('compile after another selection', () => {
+describe.concurrent('compile after another selection', () => {
   it('writes a manifest that says what this compile compiled, even when the cache held every node', async () => {
     const dir = temp.project({ 'models/a.sql': 'select 1 as x\n', 'models/b.sql': 'select * from {{ref "a"}}\n' });
     const compiledFlags = () => {
