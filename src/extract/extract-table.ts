@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { quoteIdent } from '../util/sql.js';
+import { quoteIdent, relationName } from '../util/sql.js';
 import { lookbackFrom } from './cursor-order.js';
 import { fetchPage, type Position, type RetryTally } from './page-reader.js';
 import { RawLanding, readState } from './raw-landing.js';
@@ -15,6 +15,8 @@ export interface TableOutcome {
   fullRefresh: boolean;
   drift: string[];
   seconds: number;
+  /** The rows the raw table holds after the landing (an upsert that lands a key twice writes more rows than that). */
+  rowsAfter: number;
   /** When landedKeys was given, the table already existed and no column changed type: its row counts around the landing. */
   counts?: { before: number; after: number; landedKeys: number };
 }
@@ -57,8 +59,8 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
   // The first page is on the wire while the raw table is checked.
   let pending: Promise<Row[]> = fetchNext(from, 1);
   const landing = await RawLanding.open(conn, t, { aside, sourceTypes: opts.sourceTypes, state: aside ? undefined : state, now: opts.now, landedKeys: opts.landedKeys });
-  const count = async () => Number((await conn.runAndReadAll(`SELECT count(*) FROM ${landing.relation}`)).getRowsJS()[0]![0]);
-  const before = landing.keptLandedKeys ? await count() : undefined;
+  const count = async (relation: string) => Number((await conn.runAndReadAll(`SELECT count(*) FROM ${relation}`)).getRowsJS()[0]![0]);
+  const before = landing.keptLandedKeys ? await count(landing.relation) : undefined;
   try {
     for (;;) {
       const waited = performance.now();
@@ -85,6 +87,8 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
     await landing.abandon();
     throw e;
   }
-  const counts = before === undefined || landing.retyped ? undefined : { before, after: await count(), landedKeys: Number((await conn.runAndReadAll(`SELECT count(DISTINCT ${quoteIdent(t.primaryKey)}) FROM ${opts.landedKeys}`)).getRowsJS()[0]![0]) };
-  return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000, counts };
+  // Counted in the table swapped in, not summed from the batches: a row updated while the landing pages arrives twice.
+  const rowsAfter = await count(relationName(t.schema, t.identifier));
+  const counts = before === undefined || landing.retyped ? undefined : { before, after: rowsAfter, landedKeys: await count(`(SELECT DISTINCT ${quoteIdent(t.primaryKey)} FROM ${opts.landedKeys})`) };
+  return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000, rowsAfter, counts };
 }

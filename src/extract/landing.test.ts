@@ -65,7 +65,7 @@ describe('landing', () => {
     const t = tableConfig('events');
     const changes: ChangeLog = new Map();
     const [first] = await extractTables(conn, [t], newLog(), { credentials: creds, retry: FAST_RETRY, changes });
-    // A first load has no "rest of the table": nothing to narrow to, and its row count is what it wrote.
+    // A first load has no "rest of the table": nothing to narrow to.
     expect(changes.size).toBe(0);
     expect(first!.tableRows).toBe(300);
 
@@ -82,6 +82,23 @@ describe('landing', () => {
     // A row without a key matches no landed key: it is always among the rows checked.
     await conn.run(`INSERT INTO raw.events (id, created_at, kind) VALUES (NULL, now(), 'keyless')`);
     expect(await count(conn, `SELECT count(*) FROM ${change.relation} c WHERE id IS NULL`)).toBe(1);
+  });
+
+  it('reports the rows the raw table holds, not the rows it wrote, when a row updated while paging lands twice', async () => {
+    const { server, creds, conn } = await setup(2);
+    const jobs = server.table('jobs');
+    const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    for (let i = 1; i <= 6; i++) jobs.upsert({ id: id(i), updated_at: ts(i), status: 'queued', bytes: i });
+    const t = tableConfig('jobs');
+    for (const fullRefresh of [false, true]) {
+      let moved = false;
+      // Job 1 moves on after the first page landed: it comes back past the cursor, deleted and inserted again.
+      const afterPage = () => void (moved || ((moved = true), jobs.update(id(1), { updated_at: ts(100), status: 'running' })));
+      const [r] = await extractTables(conn, [t], newLog(), { credentials: creds, retry: FAST_RETRY, batchRows: 1, fullRefresh, afterPage });
+      expect({ written: r!.rowsAffected, tableRows: r!.tableRows }).toEqual({ written: 7, tableRows: 6 });
+      expect(await count(conn, 'SELECT count(*) FROM raw.jobs')).toBe(6);
+      jobs.update(id(1), { updated_at: ts(1), status: 'queued' });
+    }
   });
 
   it('upserts mutable rows by key (latest wins) and picks up deletes on --full-refresh', async () => {

@@ -95,8 +95,7 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
         const message = `${relation}: +${outcome.rows.toLocaleString('en-US')} rows${retried}${kind} in ${outcome.seconds.toFixed(1)}s`;
         log.info(message);
         for (const d of outcome.drift) log.info(`${relation}: schema drift: ${d}`);
-        const tableRows = outcome.counts?.after ?? (outcome.fullRefresh ? outcome.rows : undefined);
-        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, tableRows, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
+        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, tableRows: outcome.rowsAfter, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
       } catch (e) {
         const raw = e instanceof Error ? e.message : String(e);
         const message = redact(raw.split('\n')[0]!, key);
