@@ -93,6 +93,9 @@ describe('test state', () => {
       // Landed by this run: the landing's own count stands, nothing is recounted.
       const landed = await recountUnlandedSources(state, nodes, [...ranNow, result(events.uniqueId, 'success', { phase: 'extract' })], session, await warehouse.relations());
       expect(landed).toEqual(state);
+      // A landing skipped (another table's 401 stopped them all) wrote nothing: the table is recounted.
+      const skipped = await recountUnlandedSources(state, nodes, [...ranNow, result(events.uniqueId, 'skipped', { phase: 'extract' })], session, await warehouse.relations());
+      expect(skipped).toEqual(moved);
       // Unknown until now: recorded, for the test that ran on it.
       const unknown = await recountUnlandedSources({ clean: new Map(state.clean), rows: new Map() }, nodes, ranNow, session, await warehouse.relations());
       expect(unknown.rows.get('raw.events')).toBe(7);

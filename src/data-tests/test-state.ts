@@ -126,7 +126,8 @@ export async function recountUnlandedSources(
   session: Session,
   relations: ReadonlyMap<string, RelationKind>,
 ): Promise<TestState> {
-  const landed = new Set(results.filter((r) => r.phase === 'extract').map((r) => r.uniqueId));
+  // A landing skipped (after another table's 401) left its table alone: it is counted like any other.
+  const landed = new Set(results.filter((r) => r.phase === 'extract' && r.status !== 'skipped').map((r) => r.uniqueId));
   const ran = new Set(results.filter((r) => r.status !== 'skipped').map((r) => r.uniqueId));
   const readers = new Map<string, string[]>();
   for (const id of state.clean.keys()) {
