@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { NodeResult } from '../execute/results.js';
-import { changedRowsRelation, type ChangedRows, type ChangeLog } from '../materializations/changed-rows.js';
+import { landedKeysRelation, type ChangedRows, type ChangeLog } from '../materializations/changed-rows.js';
 import { error, UserError } from '../util/diagnostics.js';
 import { quoteIdent, relationName } from '../util/sql.js';
 import { fetchSourceColumns } from './column-types.js';
@@ -77,7 +77,7 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
       }
       const tally: RetryTally = { retries: 0, pagesRetried: 0, sleptMs: 0 };
       const t0 = performance.now();
-      const landedKeys = options.changes ? changedRowsRelation(t.schema, `${t.identifier}__landed_keys`) : undefined;
+      const landedKeys = options.changes ? landedKeysRelation(t.schema, t.identifier) : undefined;
       try {
         const outcome = await extractTable(conn, client, t, {
           fullRefresh: Boolean(options.fullRefresh),

@@ -34,13 +34,20 @@ export function changedRowsRelation(schema: string, identifier: string): string 
   return `${quoteIdent(CHANGES_DATABASE)}.${quoteIdent(schema)}.${quoteIdent(identifier)}`;
 }
 
+/** Where a landing keeps the primary keys it landed: a schema of their own, so no model's merged rows share the name. */
+const LANDED_KEYS_SCHEMA = '__landed_keys';
+
+export function landedKeysRelation(schema: string, identifier: string): string {
+  return changedRowsRelation(LANDED_KEYS_SCHEMA, `${schema}.${identifier}`);
+}
+
 /**
- * Statements that attach the changes database with a schema for each of `schemas`; run once before
+ * Statements that attach the changes database with a schema for each of `schemas` (and the landed keys'); run once before
  * models build, since concurrent catalog writes to one database conflict.
  */
 export function attachChangesDatabase(schemas: Iterable<string>): string[] {
   return [
     `ATTACH IF NOT EXISTS ':memory:' AS ${quoteIdent(CHANGES_DATABASE)}`,
-    ...[...new Set(schemas)].sort().map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(CHANGES_DATABASE)}.${quoteIdent(s)}`),
+    ...[...new Set([LANDED_KEYS_SCHEMA, ...schemas])].sort().map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(CHANGES_DATABASE)}.${quoteIdent(s)}`),
   ];
 }
