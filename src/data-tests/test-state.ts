@@ -117,7 +117,8 @@ export function nextTestState(
  * so that the next landing can tell whether the table is still the one those tests proved clean (the
  * first build after one that did not land, such as `build --no-extract`, narrows its source tests). A
  * count that moved since the last run means the table was changed outside modelrun: then only the
- * tests that ran in this run, on the table as it is now, stay remembered.
+ * tests that ran in this run stay remembered. The count is taken as the run ends, so a write from
+ * outside during the run itself is the same blind spot as one that keeps the count.
  */
 export async function recountUnlandedSources(
   state: TestState,

@@ -331,11 +331,8 @@ describe('lock', () => {
         holder.stderr.on('data', (d: Buffer) => (err += d.toString()));
         holder.on('exit', (code) => reject(new Error(`lock holder exited with ${String(code)}: ${err}`)));
       });
-      const started = Date.now();
       const r = await runCli(['run'], dir);
-      const elapsed = Date.now() - started;
       expect(r.code).toBe(2);
-      expect(elapsed).toBeLessThan(3000);
       noStackTrace(r);
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       expect(lines).toHaveLength(1);

@@ -67,7 +67,7 @@ export function runCli(args: readonly string[], cwd: string, env: Record<string,
   });
 }
 
-/** Reads rows from a warehouse file (opened, read and closed again so the CLI can open it next). */
+/** Runs SQL on a warehouse file and returns its rows (opened, run and closed again so the CLI can open it next). */
 export async function query(dbPath: string, sql: string): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(dbPath);
   try {
