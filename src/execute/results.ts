@@ -22,7 +22,7 @@ export interface NodeResult {
   storedIn?: string;
   /** Tests narrowed to the rows this run wrote: which ("89 merged rows"). */
   checked?: string;
-  /** Landing a source table: its row count afterwards, when the landing knows it (a first or full-refresh load). */
+  /** Landing a source table: its row count afterwards. */
   tableRows?: number;
   /** Landing a source table, as opposed to checking its freshness (both are reported under the source's id). */
   phase?: 'extract';

@@ -17,8 +17,8 @@ export interface TableOutcome {
   seconds: number;
   /** The rows the raw table holds after the landing (an upsert that lands a key twice writes more rows than that). */
   rowsAfter: number;
-  /** When landedKeys was given, the table already existed and no column changed type: its row counts around the landing. */
-  counts?: { before: number; after: number; landedKeys: number };
+  /** When landedKeys was given, the table already existed and no column changed type: its row count before the landing, and the keys it landed. */
+  counts?: { before: number; landedKeys: number };
 }
 
 export interface TableRunOptions {
@@ -89,6 +89,6 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
   }
   // Counted in the table swapped in, not summed from the batches: a row updated while the landing pages arrives twice.
   const rowsAfter = await count(relationName(t.schema, t.identifier));
-  const counts = before === undefined || landing.retyped ? undefined : { before, after: rowsAfter, landedKeys: await count(`(SELECT DISTINCT ${quoteIdent(t.primaryKey)} FROM ${opts.landedKeys})`) };
+  const counts = before === undefined || landing.retyped ? undefined : { before, landedKeys: await count(`(SELECT DISTINCT ${quoteIdent(t.primaryKey)} FROM ${opts.landedKeys})`) };
   return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000, rowsAfter, counts };
 }

@@ -89,7 +89,7 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
           afterPage: options.afterPage ? (n) => options.afterPage!(t, n) : undefined,
           landedKeys,
         }, tally);
-        if (outcome.counts && landedKeys) options.changes!.set(t.uniqueId, landedRows(t, landedKeys, outcome.counts));
+        if (outcome.counts && landedKeys) options.changes!.set(t.uniqueId, landedRows(t, landedKeys, { ...outcome.counts, after: outcome.rowsAfter }));
         const retried = tally.pagesRetried > 0 ? ` (${tally.pagesRetried} page${tally.pagesRetried === 1 ? '' : 's'} retried)` : '';
         const kind = outcome.fullRefresh ? ' full refresh' : '';
         const message = `${relation}: +${outcome.rows.toLocaleString('en-US')} rows${retried}${kind} in ${outcome.seconds.toFixed(1)}s`;

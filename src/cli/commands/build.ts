@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Session, Warehouse } from '../../adapters/adapter.js';
+import type { RelationKind, Session, Warehouse } from '../../adapters/adapter.js';
 import type { DuckDBWarehouse } from '../../adapters/duckdb/warehouse.js';
 import { SAMPLE_DEFAULTS } from '../../extract/sample-data.js';
 import { writeJunit } from '../../artifacts/junit.js';
@@ -113,14 +113,17 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     const all = [...landed, ...freshness.map((f) => f.nodeResult), ...skippedByLanding, ...results];
     if (freshness.length > 0) writeSourcesJson(targetDir, freshness, info, elapsed);
     if (opts.junit) writeJunit(resolve(opts.junit), all, project.nodes, elapsed);
+    const reportsQuality = all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0;
+    // What the run left in the warehouse, for the state's recount and the quality report.
+    const relations = testState || reportsQuality ? await warehouse.relations() : new Map<string, RelationKind>();
     if (testState) {
       const next = nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql);
-      await withSession(warehouse, async (s) => writeTestState(s, await recountUnlandedSources(next, project.nodes, all, s, await warehouse.relations())));
+      await withSession(warehouse, async (s) => writeTestState(s, await recountUnlandedSources(next, project.nodes, all, s, relations)));
     }
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
-    if (all.some((r) => project.nodes.get(r.uniqueId)!.resourceType === 'test') || freshness.length > 0) {
-      const report = await withSession(warehouse, async (session) => dataQualityReport(project, all, freshness, session, await warehouse.relations(), info.generatedAt));
+    if (reportsQuality) {
+      const report = await withSession(warehouse, async (session) => dataQualityReport(project, all, freshness, session, relations, info.generatedAt));
       writeText(join(targetDir, 'data_quality_report.md'), report);
     }
     return all.some(isFailure) ? 1 : 0;
