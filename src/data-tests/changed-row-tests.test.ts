@@ -37,6 +37,10 @@ describe('changedRowTest', () => {
     expect(changedRowTest(plan('row_count', undefined, { min_value: 1 }), NO_CONFIG, NODES, byKey)).toBeUndefined();
     expect(changedRowTest(plan('accepted_values', 's', { values: ['(select max(s) from allowed)'], quote: false }), NO_CONFIG, NODES, byKey)).toBeUndefined();
     expect(changedRowTest(plan('accepted_values', 's', { values: ['a'] }), NO_CONFIG, NODES, byKey)).toBeDefined();
+    // So may a column given as an expression.
+    expect(changedRowTest(plan('not_null', '(select c.id from customers c where c.id = customer_id)'), NO_CONFIG, NODES, byKey)).toBeUndefined();
+    expect(changedRowTest(plan('accepted_values', "case when due_at < now() then 'late' else 'ok' end", { values: ['ok'] }), NO_CONFIG, NODES, byKey)).toBeUndefined();
+    expect(changedRowTest(plan('unique', 'lower(code)'), NO_CONFIG, NODES, byKey)).toBeUndefined();
     expect(changedRowTest(plan('not_null', 'id'), NO_CONFIG, NODES, writes([['model.p.orders', merged(['id'], { relation: undefined })]]))).toBeUndefined();
   });
 

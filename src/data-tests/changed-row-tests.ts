@@ -2,7 +2,7 @@ import type { Session } from '../adapters/adapter.js';
 import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { ChangedRows, ChangeLog } from '../materializations/changed-rows.js';
 import type { LoadedProject } from '../project/load.js';
-import { columnOrExpression, quoteIdent, relationName } from '../util/sql.js';
+import { columnOrExpression, isPlainColumn, quoteIdent, relationName } from '../util/sql.js';
 import { BUILTIN_BY_NAME } from './builtins.js';
 import { nowUtcSql } from './compile-tests.js';
 import type { GenericTestPlan } from './nodes.js';
@@ -45,8 +45,10 @@ function judgesRowsAlone(plan: GenericTestPlan): boolean {
 export function changedRowTest(plan: GenericTestPlan, config: NodeConfig, nodes: ReadonlyMap<string, GraphNode>, writes: RunWrites): ChangedRowTest | undefined {
   const builtin = plan.custom ? undefined : BUILTIN_BY_NAME.get(plan.test);
   const change = writes.changes.get(plan.targetId);
-  // A `where` may read other tables or the clock, like SQL bounds: the rows it keeps could change.
+  // A `where` may read other tables or the clock, like SQL bounds: the rows it keeps could change. So
+  // may a column given as an expression, which then judges a row by more than the row.
   if (!builtin || !change?.relation || config.where !== undefined) return undefined;
+  if (plan.column !== undefined && !isPlainColumn(plan.column)) return undefined;
   const target = nodes.get(plan.targetId)!;
   const written = `select * from ${change.relation}`;
   const build = (relation: string, parent?: GraphNode) => ({

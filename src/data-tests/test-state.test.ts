@@ -31,7 +31,7 @@ const SQL = (id: string) => `select 1 -- ${id}`;
 describe('test state', () => {
   it('remembers tests that found no failing row, and forgets those that failed, warned with rows, or read a node written without them', () => {
     const before = emptyTestState();
-    before.clean.set('test.p.c', testSqlHash(SQL('test.p.c')));
+    before.clean.set('test.p.c', { hash: testSqlHash(SQL('test.p.c')), reads: ['main.view'] });
     const after = nextTestState(before, NODES, [
       result('model.p.orders', 'success', { rowsAffected: 7 }),
       result('model.p.view', 'success'),
@@ -47,9 +47,19 @@ describe('test state', () => {
 
   it('keeps what a skipped test proved when nothing it reads was written', () => {
     const before = emptyTestState();
-    before.clean.set('test.p.a', testSqlHash(SQL('test.p.a')));
+    before.clean.set('test.p.a', { hash: testSqlHash(SQL('test.p.a')), reads: ['main.orders'] });
     const after = nextTestState(before, NODES, [result('test.p.a', 'skipped')], new Map(), SQL);
     expect([...after.clean.keys()]).toEqual(['test.p.a']);
+  });
+
+  it('keeps the tables a clean test read, and forgets it when one is written, wherever the test points now', () => {
+    const ran = nextTestState(emptyTestState(), NODES, [result('test.p.a', 'pass', { failures: 0 })], new Map(), SQL);
+    expect(ran.clean.get('test.p.a')).toEqual({ hash: testSqlHash(SQL('test.p.a')), reads: ['main.orders'] });
+    // test.p.a now reads the view (its YAML edited, its custom name kept), and a run writes orders without it:
+    // put back later, it would have the SQL it was proved clean with, and must not vouch for orders' new rows.
+    const moved = new Map(NODES).set('test.p.a', node('test.p.a', 'test', ['model.p.view']));
+    const after = nextTestState(ran, moved, [result('model.p.orders', 'success', { rowsAffected: 9 })], new Map(), SQL);
+    expect([...after.clean.keys()]).toEqual([]);
   });
 
   it('reads back what it wrote from the warehouse; forgetting leaves none', async () => {
@@ -59,10 +69,13 @@ describe('test state', () => {
     try {
       expect(await readTestState(session)).toEqual(emptyTestState());
       const state = emptyTestState();
-      state.clean.set("test.p.it's", 'h');
+      state.clean.set("test.p.it's", { hash: 'h', reads: ['main.customers', 'main.orders'] });
       state.rows.set('main.orders', 3);
       await writeTestState(session, state);
       expect(await readTestState(session)).toEqual(state);
+      // A state written before the tables a test read were kept: its clean tests prove nothing.
+      await session.execute(`DELETE FROM modelrun.test_state WHERE kind = 'reads'`);
+      expect([...(await readTestState(session)).clean.keys()]).toEqual([]);
       await forgetTestState(session);
       expect(await readTestState(session)).toEqual(emptyTestState());
     } finally {
@@ -80,7 +93,7 @@ describe('test state', () => {
     try {
       await session.execute('CREATE SCHEMA raw; CREATE TABLE raw.events AS SELECT range AS id FROM range(5)');
       const state = emptyTestState();
-      for (const id of ['test.p.ran', 'test.p.older']) state.clean.set(id, 'h');
+      for (const id of ['test.p.ran', 'test.p.older']) state.clean.set(id, { hash: 'h', reads: ['raw.events'] });
       const ranNow = [result('test.p.ran', 'pass', { failures: 0 })];
       // The count the last run left: both proofs stand.
       state.rows.set('raw.events', 5);

@@ -10,12 +10,23 @@ import { quoteLiteral, relationName } from '../util/sql.js';
  * modelrun.test_state, beside landing's watermarks), so it travels with the file and every checkout
  * or target folder writing to it sees the same: which tests found no failing row (with a hash of
  * their SQL, so an edited test proves nothing), and the row count each table was left with (a count
- * that differs later means something else changed the table). Any run that writes a node forgets the
+ * that differs later means something else changed the table). Any run that writes a table forgets the
  * tests that read it unless they ran clean after the write.
  */
 export interface TestState {
-  clean: Map<string, string>;
+  clean: Map<string, CleanTest>;
   rows: Map<string, number>;
+}
+
+/**
+ * A test that found no failing row: the hash of its SQL, and the tables it read then. A write to any
+ * of those tables forgets it even when the test reads others now: a test whose YAML points it
+ * elsewhere for a while (on another branch, say) and then back has the same SQL as before, and would
+ * otherwise vouch for rows written while it was not looking.
+ */
+export interface CleanTest {
+  hash: string;
+  reads: string[];
 }
 
 const TABLE = 'modelrun.test_state';
@@ -29,17 +40,26 @@ export async function readTestState(session: Session): Promise<TestState> {
   const state = emptyTestState();
   const [exists] = await session.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'modelrun' AND table_name = 'test_state'`);
   if (Number(exists!.n) === 0) return state;
-  for (const r of await session.query(`SELECT kind, name, value FROM ${TABLE}`)) {
-    if (r.kind === 'clean') state.clean.set(String(r.name), String(r.value));
-    else state.rows.set(String(r.name), Number(r.value));
+  const reads = new Map<string, string[]>();
+  const hashes = new Map<string, string>();
+  for (const r of await session.query(`SELECT kind, name, value FROM ${TABLE} ORDER BY kind, name, value`)) {
+    const [name, value] = [String(r.name), String(r.value)];
+    if (r.kind === 'clean') hashes.set(name, value);
+    else if (r.kind === 'reads') reads.set(name, [...(reads.get(name) ?? []), value]);
+    else state.rows.set(name, Number(r.value));
   }
+  // A clean test without the tables it read (a state written before they were kept) proves nothing.
+  for (const [id, hash] of hashes) if (reads.has(id)) state.clean.set(id, { hash, reads: reads.get(id)! });
   return state;
 }
 
 /** Writes the state; an empty one leaves no table behind (a run that built nothing keeps the warehouse as it was). */
 export async function writeTestState(session: Session, state: TestState): Promise<void> {
   if (state.clean.size === 0 && state.rows.size === 0) return forgetTestState(session);
-  const rows = [...[...state.clean].map(([name, hash]) => ['clean', name, hash]), ...[...state.rows].map(([name, n]) => ['rows', name, String(n)])];
+  const rows = [
+    ...[...state.clean].flatMap(([name, { hash, reads }]) => [['clean', name, hash], ...reads.map((table) => ['reads', name, table])]),
+    ...[...state.rows].map(([name, n]) => ['rows', name, String(n)]),
+  ];
   await session.transaction([
     'CREATE SCHEMA IF NOT EXISTS modelrun',
     `CREATE TABLE IF NOT EXISTS ${TABLE} (kind VARCHAR NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL)`,
@@ -74,7 +94,7 @@ export function countsFailingRows(config: NodeConfig): boolean {
 
 /** True when the test found no failing row last time, with the same SQL, and its table still has the rows that run left. */
 export function provedClean(state: TestState, testId: string, sql: string, table: string, rowsBefore: number): boolean {
-  return state.clean.get(testId) === testSqlHash(sql) && state.rows.get(table) === rowsBefore;
+  return state.clean.get(testId)?.hash === testSqlHash(sql) && state.rows.get(table) === rowsBefore;
 }
 
 /** The state after a run: its writes forget what they may have broken, its clean tests are remembered. */
@@ -99,17 +119,22 @@ export function nextTestState(
     if (after === undefined) rows.delete(tableKey(node));
     else rows.set(tableKey(node), after);
   }
-  for (const node of nodes.values()) {
-    if (node.resourceType === 'test' && node.dependsOn.some((id) => written.has(id))) clean.delete(node.uniqueId);
+  const writtenTables = new Set([...written].map((id) => tableKey(nodes.get(id)!)));
+  for (const [id, { reads }] of clean) {
+    if (nodes.get(id)!.dependsOn.some((parent) => written.has(parent)) || reads.some((table) => writtenTables.has(table))) clean.delete(id);
   }
   for (const r of results) {
     const node = nodes.get(r.uniqueId);
     if (node?.resourceType !== 'test' || r.status === 'skipped') continue;
     const sql = testSql(r.uniqueId);
-    if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && countsFailingRows(node.config) && sql !== undefined) clean.set(r.uniqueId, testSqlHash(sql));
+    if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && countsFailingRows(node.config) && sql !== undefined) clean.set(r.uniqueId, { hash: testSqlHash(sql), reads: tablesRead(node, nodes) });
     else clean.delete(r.uniqueId);
   }
   return { clean, rows };
+}
+
+function tablesRead(test: GraphNode, nodes: ReadonlyMap<string, GraphNode>): string[] {
+  return [...new Set(test.dependsOn.map((id) => tableKey(nodes.get(id)!)))].sort();
 }
 
 /**
@@ -130,12 +155,10 @@ export async function recountUnlandedSources(
   // A landing skipped (after another table's 401) left its table alone: it is counted like any other.
   const landed = new Set(results.filter((r) => r.phase === 'extract' && r.status !== 'skipped').map((r) => r.uniqueId));
   const ran = new Set(results.filter((r) => r.status !== 'skipped').map((r) => r.uniqueId));
+  const unlanded = new Map([...nodes.values()].filter((n) => n.resourceType === 'source' && !landed.has(n.uniqueId)).map((n) => [tableKey(n), n.uniqueId]));
   const readers = new Map<string, string[]>();
-  for (const id of state.clean.keys()) {
-    for (const parent of nodes.get(id)?.dependsOn ?? []) {
-      if (nodes.get(parent)?.resourceType !== 'source' || landed.has(parent)) continue;
-      readers.set(parent, [...(readers.get(parent) ?? []), id]);
-    }
+  for (const [id, { reads }] of state.clean) {
+    for (const sourceId of reads.flatMap((table) => unlanded.get(table) ?? [])) readers.set(sourceId, [...(readers.get(sourceId) ?? []), id]);
   }
   const clean = new Map(state.clean);
   const rows = new Map(state.rows);

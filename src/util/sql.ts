@@ -16,5 +16,9 @@ export function relationName(schema: string, identifier: string): string {
  * is a SQL expression, which dbt projects write on purpose.
  */
 export function columnOrExpression(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? quoteIdent(name) : name;
+  return isPlainColumn(name) ? quoteIdent(name) : name;
+}
+
+export function isPlainColumn(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name);
 }
