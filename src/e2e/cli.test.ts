@@ -272,7 +272,7 @@ describe.concurrent('compile', () => {
 
 describe.concurrent('debug and clean', () => {
   it('debug prints the project, profile, target, path and tests the connection', async () => {
-    const dir = makeProject({ 'project.yml': 'name: test_project\nprofile: test_project\nvars: { x: 1 }\n' });
+    const dir = makeProject({ 'project.yml': 'name: test_project\nprofile: test_project\nvars: { x: 1 }\n', 'models/x.sql': 'select 1 as x\n' });
     const r = await runCli(['debug'], dir);
     ok(r);
     const out = lines(r.stdout);
@@ -287,9 +287,23 @@ describe.concurrent('debug and clean', () => {
       'paths:             models=models seeds=seeds tests=tests macros=macros target=target',
       'vars:              {"x":1}',
     ]);
-    expect(out[9]).toMatch(/^connection: {8}OK \(DuckDB v\d+\.\d+\.\d+\)$/);
+    // Checking the connection leaves no empty warehouse behind; once there is one, it opens it.
+    expect(out[9]).toMatch(/^connection: {8}OK \(DuckDB v\d+\.\d+\.\d+; warehouse.duckdb does not exist yet, `modelrun build` creates it\)$/);
     expect(out[10]).toBe('All checks passed!');
     expect(out).toHaveLength(11);
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
+    ok(await runCli(['run'], dir));
+    expect(lines((await runCli(['debug'], dir)).stdout)[9]).toMatch(/^connection: {8}OK \(DuckDB v\d+\.\d+\.\d+\)$/);
+  });
+
+  it('test and source freshness on a warehouse never built say so once, exit 2 and create nothing', async () => {
+    const dir = makeProject({ 'models/x.sql': 'select 1 as id\n', 'models/schema.yml': 'version: 2\nmodels:\n  - name: x\n    columns:\n      - name: id\n        tests: [not_null]\n' });
+    for (const command of [['test'], ['source', 'freshness']]) {
+      const r = await runCli(command, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe("error: warehouse warehouse.duckdb does not exist yet — run `modelrun build` first, or point the target's path in profiles.yml at a built warehouse");
+    }
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
   });
 
   it('clean removes target/', async () => {
@@ -469,6 +483,7 @@ describe.concurrent('vars', () => {
     const set = await runCli(['debug'], dir, { MODELRUN_E2E_DB: 'env.duckdb' });
     ok(set);
     expect(set.stdout).toContain('\n  path:            env.duckdb\n');
+    ok(await runCli(['run'], dir, { MODELRUN_E2E_DB: 'env.duckdb' }));
     expect(existsSync(join(dir, 'env.duckdb'))).toBe(true);
   });
 });
@@ -495,6 +510,7 @@ describe.concurrent('profiles lookup', () => {
       '  threads:         2',
     ]);
     // ci.duckdb is relative: it lands in the project, not next to the profiles.yml that named it.
+    ok(await runCli(['run', '--profiles-dir', other], dir));
     expect(existsSync(join(dir, 'ci.duckdb'))).toBe(true);
     expect(existsSync(join(other, 'ci.duckdb'))).toBe(false);
     const without = await runCli(['debug'], dir);
@@ -516,6 +532,7 @@ describe.concurrent('profiles lookup', () => {
     const found = await runCli(['debug'], dir, { HOME: home });
     ok(found);
     expect(lines(found.stdout).slice(1, 3)).toEqual([`profile:           test_project (${join(home, '.modelrun/profiles.yml')})`, 'target:            ci']);
+    ok(await runCli(['run'], dir, { HOME: home }));
     expect(existsSync(join(dir, 'ci.duckdb'))).toBe(true);
   });
 

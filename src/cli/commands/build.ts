@@ -21,6 +21,7 @@ import { isFailure, skippedResult, type NodeResult } from '../../execute/results
 import { reachable } from '../../graph/dag.js';
 import type { ResourceType } from '../../graph/nodes.js';
 import type { LoadedProject } from '../../project/load.js';
+import { error, UserError, type Diagnostic } from '../../util/diagnostics.js';
 import { quoteIdent } from '../../util/sql.js';
 import type { CommonOptions } from '../options.js';
 import { countByType, loadOrFail, plural, selectInOrder } from '../pipeline.js';
@@ -61,6 +62,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   const display = displayPath(project.config.dir, project.target.path);
   // A warehouse that does not exist yet is created only once the SQL has compiled and parsed.
   const create = !project.target.path.startsWith(':memory:') && !existsSync(project.target.path);
+  if (create && !command.types.some((t) => t === 'model' || t === 'seed')) throw new UserError([notBuilt(display, displayPath(project.config.dir, project.target.file))]);
   let warehouse: Warehouse = await openWarehouse(project.target, display, create ? 'read' : 'write');
   let results: NodeResult[] = [];
   let landed: NodeResult[] = [];
@@ -131,6 +133,11 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     warehouse.close();
     writeManifest(targetDir, buildManifest(project, prepared?.compiled ?? new Map(), info));
   }
+}
+
+/** What `test` or `source freshness` says on a warehouse that does not exist: every test would fail on missing tables. */
+function notBuilt(display: string, profiles: string): Diagnostic {
+  return error(`warehouse ${display} does not exist yet — run \`modelrun build\` first, or point the target's path in ${profiles} at a built warehouse`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { displayPath } from '../../config/profiles.js';
 import type { CommonOptions } from '../options.js';
 import { loadOrFail } from '../pipeline.js';
@@ -22,12 +23,14 @@ export async function debug(opts: CommonOptions, reporter: Reporter): Promise<nu
     ].join('\n'),
   );
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
-  const warehouse = await openWarehouse(target, warehousePath);
+  // Checking the connection must not leave an empty warehouse file behind.
+  const exists = target.path.startsWith(':memory:') || existsSync(target.path);
+  const warehouse = await openWarehouse(target, warehousePath, exists ? 'write' : 'read');
   try {
     const session = await warehouse.session();
     const [row] = await session.query('SELECT version() AS v');
     session.close();
-    reporter.info(`connection:        OK (DuckDB ${String(row?.v)})`);
+    reporter.info(`connection:        OK (DuckDB ${String(row?.v)}${exists ? '' : `; ${warehousePath} does not exist yet, \`modelrun build\` creates it`})`);
     reporter.info('All checks passed!');
     return 0;
   } finally {
