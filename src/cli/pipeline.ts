@@ -1,5 +1,6 @@
 import type { GraphNode, ResourceType } from '../graph/nodes.js';
 import { selectNodes } from '../graph/select.js';
+import { checkFixedClock } from '../config/fixed-clock.js';
 import { loadFullProject, type LoadedProject } from '../project/load.js';
 import { hasErrors, UserError } from '../util/diagnostics.js';
 import type { CommonOptions } from './options.js';
@@ -8,7 +9,7 @@ import type { Reporter } from './reporter.js';
 /** Loads the project, printing warnings; every error together stops the command (exit 2). */
 export function loadOrFail(opts: CommonOptions, reporter: Reporter): LoadedProject {
   const { project, diagnostics } = loadFullProject({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
-  const errors = diagnostics.filter((d) => d.level === 'error');
+  const errors = [...diagnostics.filter((d) => d.level === 'error'), ...[checkFixedClock()].flatMap((d) => d ?? [])];
   diagnostics.filter((d) => d.level === 'warn').forEach((d) => reporter.diagnostic(d));
   if (!project || errors.length > 0) throw new UserError(errors);
   return project;

@@ -296,6 +296,17 @@ describe.concurrent('debug and clean', () => {
     expect(lines((await runCli(['debug'], dir)).stdout)[9]).toMatch(/^connection: {8}OK \(DuckDB v\d+\.\d+\.\d+\)$/);
   });
 
+  it('a MODELRUN_NOW that is not a timestamp stops the command before it runs anything', async () => {
+    const dir = makeProject({ 'models/x.sql': 'select 1 as id\n' });
+    expect(await runCli(['build'], dir, { MODELRUN_NOW: 'yesterday' })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: MODELRUN_NOW="yesterday" is not a timestamp — set an ISO 8601 instant such as 2026-10-31T11:00:00Z, or unset it to use the clock\n',
+    });
+    expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
+    ok(await runCli(['build'], dir, { MODELRUN_NOW: '2026-10-31 11:00:00+00' }));
+  });
+
   it('test and source freshness on a warehouse never built say so once, exit 2 and create nothing', async () => {
     const dir = makeProject({ 'models/x.sql': 'select 1 as id\n', 'models/schema.yml': 'version: 2\nmodels:\n  - name: x\n    columns:\n      - name: id\n        tests: [not_null]\n' });
     for (const command of [['test'], ['source', 'freshness']]) {
