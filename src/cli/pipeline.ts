@@ -1,18 +1,24 @@
 import type { GraphNode, ResourceType } from '../graph/nodes.js';
 import { selectNodes } from '../graph/select.js';
-import { checkFixedClock } from '../config/fixed-clock.js';
+import { supabaseTables } from '../extract/table-config.js';
 import { loadFullProject, type LoadedProject } from '../project/load.js';
-import { hasErrors, UserError } from '../util/diagnostics.js';
+import { hasErrors, UserError, type Diagnostic } from '../util/diagnostics.js';
 import type { CommonOptions } from './options.js';
 import type { Reporter } from './reporter.js';
 
 /** Loads the project, printing warnings; every error together stops the command (exit 2). */
 export function loadOrFail(opts: CommonOptions, reporter: Reporter): LoadedProject {
   const { project, diagnostics } = loadFullProject({ projectDir: opts.projectDir, profilesDir: opts.profilesDir, target: opts.target, vars: opts.vars });
-  const errors = [...diagnostics.filter((d) => d.level === 'error'), ...[checkFixedClock()].flatMap((d) => d ?? [])];
+  const errors = projectErrors(project, diagnostics);
   diagnostics.filter((d) => d.level === 'warn').forEach((d) => reporter.diagnostic(d));
   if (!project || errors.length > 0) throw new UserError(errors);
   return project;
+}
+
+/** The errors that stop a command: the project's, and its landing settings' (so compile and ls report those too, not only extract). */
+export function projectErrors(project: LoadedProject | undefined, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const landing = project ? supabaseTables(project.config.name, project.sourceSpecs).diagnostics : [];
+  return [...diagnostics, ...landing].filter((d) => d.level === 'error');
 }
 
 /** The selected nodes of the given types, in dependency order. */

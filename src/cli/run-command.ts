@@ -1,3 +1,4 @@
+import { checkFixedClock } from '../config/fixed-clock.js';
 import { UserError } from '../util/diagnostics.js';
 import type { CommonOptions } from './options.js';
 import { createReporter, type Reporter } from './reporter.js';
@@ -8,6 +9,8 @@ export type CommandFn = (opts: CommonOptions, reporter: Reporter) => Promise<num
 export async function runCommand(opts: CommonOptions, command: CommandFn): Promise<number> {
   const reporter = createReporter(opts.logFormat);
   try {
+    const clock = checkFixedClock();
+    if (clock) throw new UserError([clock]);
     return await command(opts, reporter);
   } catch (e) {
     if (e instanceof UserError) {

@@ -56,6 +56,8 @@ export interface SourceTableSpec extends Located {
   config: PartialConfig;
   /** Every key of the table entry, for loaders that read their own settings (primary_key, cursor_field, ...). */
   properties: Record<string, unknown>;
+  /** Where each of those keys stands, so a loader's complaint about one points at it. */
+  propertyLines: Record<string, { line: number; col: number }>;
 }
 
 export interface SourceSpec extends Located {
@@ -217,6 +219,7 @@ class SchemaReader {
         freshness: t.freshness === undefined ? undefined : this.freshness(t.freshness, [...tPath, 'freshness']),
         config: this.config(t, tPath, 'source'),
         properties: t,
+        propertyLines: Object.fromEntries(Object.keys(t).map((key) => [key, this.yaml.locate([...tPath, key])])),
         ...this.at(tPath),
       });
     });

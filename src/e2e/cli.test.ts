@@ -307,6 +307,22 @@ describe.concurrent('debug and clean', () => {
     ok(await runCli(['build'], dir, { MODELRUN_NOW: '2026-10-31 11:00:00+00' }));
   });
 
+  it('bad landing settings stop compile and ls too, every one at its own line', async () => {
+    const table = (name: string, mode: string) => `      - name: ${name}\n        primary_key: id\n        cursor_field: updated_at\n        mode: ${mode}\n`;
+    const dir = makeProject({ 'models/sources.yml': `version: 2\nsources:\n  - name: app\n    loader: supabase\n    tables:\n${table('orders', 'upsertt')}${table('users', 'upsert')}${table('jobs', 'merge')}` });
+    for (const command of ['compile', 'ls']) {
+      expect(await runCli([command], dir)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: [
+          'models/sources.yml:9:9: error: source app.orders: "mode" must be append or upsert (got "upsertt")',
+          'models/sources.yml:17:9: error: source app.jobs: "mode" must be append or upsert (got "merge")',
+          '',
+        ].join('\n'),
+      });
+    }
+  });
+
   it('test and source freshness on a warehouse never built say so once, exit 2 and create nothing', async () => {
     const dir = makeProject({ 'models/x.sql': 'select 1 as id\n', 'models/schema.yml': 'version: 2\nmodels:\n  - name: x\n    columns:\n      - name: id\n        tests: [not_null]\n' });
     for (const command of [['test'], ['source', 'freshness']]) {

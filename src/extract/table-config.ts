@@ -56,14 +56,16 @@ export function supabaseTables(projectName: string, sources: readonly SourceSpec
 function tableConfig(projectName: string, source: SourceSpec, t: SourceTableSpec, diagnostics: Diagnostic[]): ExtractTable | undefined {
   const p = t.properties;
   const where = `source ${source.name}.${t.name}`;
-  const fail = (message: string) => {
-    diagnostics.push(error(`${where}: ${message}`, t.file, t.line, t.col));
+  // At the setting's own line when it is there, else at the table's `- name:`.
+  const fail = (message: string, key?: string) => {
+    const at = (key && t.propertyLines[key]) || t;
+    diagnostics.push(error(`${where}: ${message}`, t.file, at.line, at.col));
   };
   const before = diagnostics.length;
   const name = (key: string): string | undefined => {
     const v = p[key];
     if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return v;
-    fail(v === undefined ? `"${key}" is required for loader: supabase — e.g. ${key}: ${key === 'primary_key' ? 'id' : 'created_at'}` : `"${key}" must be one column name`);
+    fail(v === undefined ? `"${key}" is required for loader: supabase — e.g. ${key}: ${key === 'primary_key' ? 'id' : 'created_at'}` : `"${key}" must be one column name`, key);
     return undefined;
   };
   const primaryKey = name('primary_key');
@@ -71,7 +73,7 @@ function tableConfig(projectName: string, source: SourceSpec, t: SourceTableSpec
   let select: string[] | undefined;
   if (p.select !== undefined) {
     const cols = Array.isArray(p.select) ? p.select : typeof p.select === 'string' ? p.select.split(',') : undefined;
-    if (!cols || cols.some((c) => typeof c !== 'string' || !/^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(c))) fail('"select" must be a list of column names');
+    if (!cols || cols.some((c) => typeof c !== 'string' || !/^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(c))) fail('"select" must be a list of column names', 'select');
     else select = [...new Set([primaryKey ?? '', cursorField ?? '', ...cols.map((c) => String(c).trim())].filter(Boolean))];
   }
   const filters: ExtractTable['filters'] = [];
@@ -81,20 +83,20 @@ function tableConfig(projectName: string, source: SourceSpec, t: SourceTableSpec
     for (const [column, expr] of entries ?? [['', undefined]]) {
       const m = typeof expr === 'string' ? /^((?:not\.)?[a-z]+)\.(.*)$/s.exec(expr) : null;
       if (!column || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(column) || !m) {
-        fail('"filter" must be PostgREST filters such as "event_type=neq.page_view" (or a mapping event_type: neq.page_view)');
+        fail('"filter" must be PostgREST filters such as "event_type=neq.page_view" (or a mapping event_type: neq.page_view)', 'filter');
         break;
       }
       filters.push({ column, op: m[1]!, value: m[2]! });
     }
   }
   const lookbackMs = p.lookback === undefined ? DEFAULT_LOOKBACK_MS : parseDuration(p.lookback);
-  if (lookbackMs === undefined) fail('"lookback" must be a duration such as "1 hour" or "30 minutes"');
+  if (lookbackMs === undefined) fail('"lookback" must be a duration such as "1 hour" or "30 minutes"', 'lookback');
   const mode = p.mode ?? 'upsert';
-  if (mode !== 'append' && mode !== 'upsert') fail(`"mode" must be append or upsert (got "${String(mode)}")`);
+  if (mode !== 'append' && mode !== 'upsert') fail(`"mode" must be append or upsert (got "${String(mode)}")`, 'mode');
   const fullRefreshEveryMs = p.full_refresh_every === undefined ? undefined : parseDuration(p.full_refresh_every);
-  if (p.full_refresh_every !== undefined && fullRefreshEveryMs === undefined) fail('"full_refresh_every" must be a duration such as "7 days"');
+  if (p.full_refresh_every !== undefined && fullRefreshEveryMs === undefined) fail('"full_refresh_every" must be a duration such as "7 days"', 'full_refresh_every');
   const pageSize = p.page_size === undefined ? 1000 : Number(p.page_size);
-  if (!Number.isInteger(pageSize) || pageSize < 1) fail('"page_size" must be a whole number of rows, at least 1');
+  if (!Number.isInteger(pageSize) || pageSize < 1) fail('"page_size" must be a whole number of rows, at least 1', 'page_size');
   if (diagnostics.length > before) return undefined;
   return {
     uniqueId: `source.${projectName}.${source.name}.${t.name}`,

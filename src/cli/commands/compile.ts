@@ -47,7 +47,8 @@ export async function compile(opts: CommonOptions, reporter: Reporter): Promise<
     }
     const { project, diagnostics } = loadFromSettings(loaded);
     diagnostics.filter((d) => d.level === 'warn').forEach((d) => reporter.diagnostic(d));
-    const errors = diagnostics.filter((d) => d.level === 'error');
+    const { projectErrors } = await import('../pipeline.js');
+    const errors = projectErrors(project, diagnostics);
     if (!project || !settings || !checker || !scope || errors.length > 0) throw new UserError(errors);
     // What this compile warns about beyond the settings, which a compile answered by the fingerprint repeats.
     const warnings = diagnostics.filter((d) => d.level === 'warn' && !settingsWarnings.includes(d));
