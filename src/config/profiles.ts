@@ -21,8 +21,9 @@ export interface Target {
 
 const OUTPUT_KEYS = ['type', 'path', 'schema', 'threads', 'settings', 'extensions', 'database'];
 
+/** Where profiles.yml may be: the directory given by --profiles-dir alone (as in dbt, naming one is meant), else the project's, then ~/.modelrun. */
 export function profileSearchDirs(projectDir: string, profilesDir?: string): string[] {
-  return [...(profilesDir ? [profilesDir] : []), projectDir, join(homedir(), '.modelrun')];
+  return profilesDir ? [profilesDir] : [projectDir, join(homedir(), '.modelrun')];
 }
 
 /** Finds profiles.yml, picks the profile and target, and resolves paths against the project directory. */
@@ -35,6 +36,9 @@ export function loadTarget(opts: {
 }): { target?: Target; diagnostics: Diagnostic[] } {
   const dirs = profileSearchDirs(opts.projectDir, opts.profilesDir);
   const dir = dirs.find((d) => existsSync(join(d, 'profiles.yml')));
+  if (!dir && opts.profilesDir) {
+    return { diagnostics: [error(`no profiles.yml in ${opts.profilesDir} (given by --profiles-dir) — point --profiles-dir at the directory that holds it, or leave it out to use the project's`)] };
+  }
   if (!dir) {
     return { diagnostics: [error(`no profiles.yml found in ${dirs.join(', ')} — create one with a "${opts.profileName}" profile`)] };
   }
@@ -81,7 +85,7 @@ function readTarget(yaml: YamlFile, opts: Parameters<typeof loadTarget>[0]): { t
     }
   }
   const type = str('type') ?? 'duckdb';
-  if (type !== 'duckdb') return fail([...base, 'type'], `target type "${type}" is not supported — modelrun runs on duckdb`);
+  if (type !== 'duckdb') fail([...base, 'type'], `target type "${type}" is not supported — modelrun runs on duckdb`);
   const rawPath = str('path') ?? ':memory:';
   const threadsText = str('threads') ?? '1';
   const threads = Number(threadsText);

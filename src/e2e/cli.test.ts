@@ -522,7 +522,7 @@ describe.concurrent('vars', () => {
 describe.concurrent('profiles lookup', () => {
   const CI_PROFILES = 'test_project:\n  target: ci\n  outputs:\n    ci: { type: duckdb, path: ci.duckdb, threads: 2 }\n';
 
-  it('--profiles-dir comes first, then the project dir', async () => {
+  it('--profiles-dir is the only place looked at when given; without it, the project dir', async () => {
     const dir = makeProject({ 'models/x.sql': 'select 1 as x\n' });
     const other = mkdtempSync(join(tmpdir(), 'modelrun-profiles-'));
     writeFile(other, 'profiles.yml', CI_PROFILES);
@@ -543,6 +543,22 @@ describe.concurrent('profiles lookup', () => {
     const without = await runCli(['debug'], dir);
     ok(without);
     expect(lines(without.stdout).slice(1, 4)).toEqual(['profile:           test_project (profiles.yml)', 'target:            dev', '  type:            duckdb']);
+    // A --profiles-dir without one is a mistake to report, not a reason to use the project's.
+    const empty = mkdtempSync(join(tmpdir(), 'modelrun-profiles-'));
+    expect(await runCli(['debug', '--profiles-dir', empty], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `error: no profiles.yml in ${empty} (given by --profiles-dir) — point --profiles-dir at the directory that holds it, or leave it out to use the project's\n`,
+    });
+  });
+
+  it('reports every bad target setting of profiles.yml together', async () => {
+    const dir = makeProject({ 'profiles.yml': 'test_project:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      threads: many\n' });
+    expect(await runCli(['ls'], dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'profiles.yml:5:7: error: target type "postgres" is not supported — modelrun runs on duckdb\nprofiles.yml:6:7: error: threads must be a whole number of at least 1 (got "many")\n',
+    });
   });
 
   it('without profiles.yml in either place, ~/.modelrun is used last', async () => {
