@@ -57,4 +57,9 @@ models:
     expect(d!.line).toBeGreaterThanOrEqual(2);
     expect(d!.message).toMatch(/^invalid YAML: /);
   });
+
+  it('reports only the first YAML error of a file: the others follow from it', () => {
+    const diagnostics = project('name: shop\nmodels:\n  shop:\n    tests: [unique, not_null\n    columns:\n      - name: id\n').diagnostics;
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(['5:5 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']);
+  });
 });
