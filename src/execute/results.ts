@@ -1,3 +1,5 @@
+import type { LandedCounts } from '../extract/landed-counts.js';
+
 /** The outcome of one node, as run_results.json and the reporters see it. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'warn' | 'fail';
 
@@ -24,6 +26,8 @@ export interface NodeResult {
   checked?: string;
   /** Landing a source table: its row count afterwards. */
   tableRows?: number;
+  /** Landing a source table: the rows it added, rewrote or reloaded, for the summary line. */
+  landed?: LandedCounts;
   /** Landing a source table, as opposed to checking its freshness (both are reported under the source's id). */
   phase?: 'extract';
 }

@@ -41,6 +41,9 @@ async function run(dir: string, extra: Partial<CommonOptions> = {}) {
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
+/** Timings vary: "in 0.4s" and "in 2.96s" become "in N.Ns". */
+const untimed = (text: string) => text.replace(/ in \d+\.\d+s/g, ' in N.Ns');
+
 const CATALOG = 'tool_slug,display_name,category,icon,is_active\nmerge-pdf,Merge PDF,Organize,merge,true\nsplit-pdf,Split PDF,Organize,split,true\nold-tool,Old,Organize,x,false\n';
 
 describe('modelrun extract', () => {
@@ -52,13 +55,24 @@ describe('modelrun extract', () => {
     const first = await run(dir);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    const lines = first.stdout.split('\n');
-    expect(lines.filter((l) => l.includes('embedded sample'))).toHaveLength(1);
-    expect(first.stdout).toMatch(/raw\.analytics_events: \+\d{1,3},\d{3} rows full refresh in/);
+    const expected = sampleServer({ tools: ['merge-pdf', 'split-pdf'] });
+    const size = (table: string) => expected.table(table).size.toLocaleString('en-US');
+    const total = (['analytics_events', 'user_sessions', 'processing_jobs'] as const).reduce((n, table) => n + expected.table(table).size, 0);
+    expect(untimed(first.stdout)).toBe(
+      [
+        'Extracting 3 tables from Supabase',
+        `No SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY set: landing the embedded sample (${size('analytics_events')} events, ${size('user_sessions')} sessions, ${size('processing_jobs')} jobs) through the Supabase client.`,
+        `raw.analytics_events: +${size('analytics_events')} new rows (first load) in N.Ns`,
+        `raw.user_sessions: +${size('user_sessions')} new rows (first load) in N.Ns`,
+        `raw.processing_jobs: +${size('processing_jobs')} new rows (first load) in N.Ns`,
+        '',
+        `Finished extracting 3 tables (+${total.toLocaleString('en-US')} new rows) in N.Ns.  PASS=3 ERROR=0`,
+        '',
+      ].join('\n'),
+    );
     const db = join(dir, 'warehouse.duckdb');
     const [counts] = await query(db, `SELECT (SELECT count(*) FROM raw.analytics_events) e, (SELECT count(DISTINCT user_id) FROM raw.analytics_events) u,
       (SELECT count(*) FROM raw.user_sessions) s, (SELECT count(*) FROM raw.processing_jobs) j, (SELECT list(DISTINCT tool_slug ORDER BY tool_slug) FROM raw.analytics_events WHERE tool_slug IS NOT NULL) tools`);
-    const expected = sampleServer({ tools: ['merge-pdf', 'split-pdf'] });
     expect(Number(counts!.e)).toBe(expected.table('analytics_events').size);
     expect(Number(counts!.s)).toBe(expected.table('user_sessions').size);
     expect(Number(counts!.j)).toBe(expected.table('processing_jobs').size);
@@ -70,11 +84,23 @@ describe('modelrun extract', () => {
       ['source.test_project.supabase.user_sessions', 'success'],
       ['source.test_project.supabase.processing_jobs', 'success'],
     ]);
-    // Deterministic: a rerun finds nothing new.
-    const second = await run(dir, { select: ['source:supabase.analytics_events'] });
+    // Deterministic: a rerun finds nothing new, and reads the last hour of the upserted tables again, written over itself.
+    const second = await run(dir);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/raw\.analytics_events: \+0 rows in/);
-    expect(second.stdout).not.toMatch(/user_sessions/);
+    expect(untimed(second.stdout).split('\n').slice(2)).toEqual([
+      'raw.analytics_events: +0 new rows in N.Ns',
+      'raw.user_sessions: +0 new rows, 5 rewritten in N.Ns',
+      'raw.processing_jobs: +0 new rows, 2 rewritten in N.Ns',
+      '',
+      'Finished extracting 3 tables (+0 new rows, 7 rewritten) in N.Ns.  PASS=3 ERROR=0',
+      '',
+    ]);
+    const [after] = await query(db, `SELECT (SELECT count(*) FROM raw.user_sessions) s, (SELECT count(*) FROM raw.processing_jobs) j`);
+    expect([Number(after!.s), Number(after!.j)]).toEqual([expected.table('user_sessions').size, expected.table('processing_jobs').size]);
+    const third = await run(dir, { select: ['source:supabase.analytics_events'] });
+    expect(third.code).toBe(0);
+    expect(untimed(third.stdout).split('\n').slice(2, 3)).toEqual(['raw.analytics_events: +0 new rows in N.Ns']);
+    expect(third.stdout).not.toMatch(/user_sessions/);
     const [types] = await query(db, `SELECT data_type FROM duckdb_columns() WHERE table_name = 'analytics_events' AND column_name = 'properties'`);
     expect(types!.data_type).toBe('JSON');
     expect(SAMPLE_DEFAULTS.days).toBe(37);

@@ -12,13 +12,16 @@ export interface TableOutcome {
   rows: number;
   pages: number;
   tally: RetryTally;
-  fullRefresh: boolean;
+  /** A load of every source row: the first, or an existing table rebuilt aside (--full-refresh, or full_refresh_every due); undefined when it added to what was landed. */
+  load?: 'first load' | 'full refresh';
   drift: string[];
   seconds: number;
   /** The rows the raw table holds after the landing (an upsert that lands a key twice writes more rows than that). */
   rowsAfter: number;
-  /** When landedKeys was given, the table already existed and no column changed type: its row count before the landing, and the keys it landed. */
-  counts?: { before: number; landedKeys: number };
+  /** The rows the raw table held before, when the landing added to it (neither a first load nor a full refresh). */
+  rowsBefore?: number;
+  /** When landedKeys was given, the table already existed and no column changed type: the keys it landed. */
+  landedKeys?: number;
 }
 
 export interface TableRunOptions {
@@ -60,7 +63,7 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
   let pending: Promise<Row[]> = fetchNext(from, 1);
   const landing = await RawLanding.open(conn, t, { aside, sourceTypes: opts.sourceTypes, state: aside ? undefined : state, now: opts.now, landedKeys: opts.landedKeys });
   const count = async (relation: string) => Number((await conn.runAndReadAll(`SELECT count(*) FROM ${relation}`)).getRowsJS()[0]![0]);
-  const before = landing.keptLandedKeys ? await count(landing.relation) : undefined;
+  const rowsBefore = landing.intoExisting ? await count(landing.relation) : undefined;
   try {
     for (;;) {
       const waited = performance.now();
@@ -89,6 +92,6 @@ export async function extractTable(conn: DuckDBConnection, client: SupabaseClien
   }
   // Counted in the table swapped in, not summed from the batches: a row updated while the landing pages arrives twice.
   const rowsAfter = await count(relationName(t.schema, t.identifier));
-  const counts = before === undefined || landing.retyped ? undefined : { before, landedKeys: await count(`(SELECT DISTINCT ${quoteIdent(t.primaryKey)} FROM ${opts.landedKeys})`) };
-  return { rows, pages, tally, fullRefresh: aside || !state, drift: landing.drift, seconds: (performance.now() - started) / 1000, rowsAfter, counts };
+  const landedKeys = landing.keptLandedKeys && !landing.retyped ? await count(`(SELECT DISTINCT ${quoteIdent(t.primaryKey)} FROM ${opts.landedKeys})`) : undefined;
+  return { rows, pages, tally, load: aside ? 'full refresh' : state ? undefined : 'first load', drift: landing.drift, seconds: (performance.now() - started) / 1000, rowsAfter, rowsBefore, landedKeys };
 }

@@ -65,6 +65,8 @@ export class RawLanding {
   readonly drift: string[] = [];
   /** A column's type changed: every row of the table was rewritten, not just the landed ones. */
   retyped = false;
+  /** Landing adds to a raw table that exists: neither a first load nor a full refresh. */
+  intoExisting = false;
   private readonly target: string;
   private rowsTotal: number;
   private appender?: DuckDBAppender;
@@ -100,6 +102,8 @@ export class RawLanding {
     if (opts.aside) await conn.run(`DROP TABLE IF EXISTS ${relationName(t.schema, landing.target)}`);
     else if (opts.state) {
       landing.columns = await relationColumns(conn, t.schema, t.identifier);
+      // A watermark whose table was dropped lands the rows past it into a new table.
+      landing.intoExisting = landing.columns !== undefined;
       landing.reconcileWithSource();
     }
     // Only a table that already holds rows has "landed rows" worth telling apart from the rest.

@@ -6,6 +6,7 @@ import { quoteIdent, relationName } from '../util/sql.js';
 import { fetchSourceColumns } from './column-types.js';
 import { startEmbeddedSample, type SampleServer } from './embedded-sample.js';
 import { extractTable } from './extract-table.js';
+import { counted, describeLanded, landedCounts } from './landed-counts.js';
 import { ExtractError, type RetryTally } from './page-reader.js';
 import { ensureStateTable } from './raw-landing.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
@@ -89,13 +90,15 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
           afterPage: options.afterPage ? (n) => options.afterPage!(t, n) : undefined,
           landedKeys,
         }, tally);
-        if (outcome.counts && landedKeys) options.changes!.set(t.uniqueId, landedRows(t, landedKeys, { ...outcome.counts, after: outcome.rowsAfter }));
-        const retried = tally.pagesRetried > 0 ? ` (${tally.pagesRetried} page${tally.pagesRetried === 1 ? '' : 's'} retried)` : '';
-        const kind = outcome.fullRefresh ? ' full refresh' : '';
-        const message = `${relation}: +${outcome.rows.toLocaleString('en-US')} rows${retried}${kind} in ${outcome.seconds.toFixed(1)}s`;
+        if (outcome.landedKeys !== undefined && outcome.rowsBefore !== undefined && landedKeys) {
+          options.changes!.set(t.uniqueId, landedRows(t, landedKeys, { before: outcome.rowsBefore, after: outcome.rowsAfter, landedKeys: outcome.landedKeys }));
+        }
+        const landed = landedCounts(outcome);
+        const notes = [outcome.load, tally.pagesRetried > 0 ? `${counted(tally.pagesRetried, 'page')} retried` : ''].filter(Boolean);
+        const message = `${relation}: ${describeLanded(landed)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''} in ${outcome.seconds.toFixed(1)}s`;
         log.info(message);
         for (const d of outcome.drift) log.info(`${relation}: schema drift: ${d}`);
-        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, tableRows: outcome.rowsAfter, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
+        results.push({ ...base, status: 'success', statusText: `INSERT ${outcome.rows}`, message, rowsAffected: outcome.rows, tableRows: outcome.rowsAfter, landed, completedAt: new Date().toISOString(), executionTime: outcome.seconds });
       } catch (e) {
         const raw = e instanceof Error ? e.message : String(e);
         const message = redact(raw.split('\n')[0]!, key);

@@ -4,6 +4,7 @@ import { writeRunResults } from '../../artifacts/run-results.js';
 import { displayPath } from '../../config/profiles.js';
 import { forgetTestState, nextTestState, readTestState, writeTestState } from '../../data-tests/test-state.js';
 import type { ExtractLog } from '../../extract/index.js';
+import { describeLanded, sumLanded } from '../../extract/landed-counts.js';
 import type { CommonOptions } from '../options.js';
 import { loadOrFail, plural, selectInOrder } from '../pipeline.js';
 import type { Reporter } from '../reporter.js';
@@ -41,8 +42,8 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
       const elapsed = (performance.now() - started) / 1000;
       writeRunResults(targetDir, results, { invocationId: randomUUID(), generatedAt, command: 'extract' }, elapsed, { command: 'extract', select: opts.select ?? [], full_refresh: Boolean(opts.fullRefresh) });
       const failed = results.filter((r) => r.status === 'error').length;
-      const rows = results.reduce((s, r) => s + (r.rowsAffected ?? 0), 0);
-      reporter.summary(`Finished extracting ${plural(tables.length, 'table')} (+${rows.toLocaleString('en-US')} rows) in ${elapsed.toFixed(2)}s.  PASS=${results.length - failed} ERROR=${failed}`, { pass: results.length - failed, error: failed }, elapsed);
+      const landed = describeLanded(sumLanded(results.flatMap((r) => r.landed ?? [])));
+      reporter.summary(`Finished extracting ${plural(tables.length, 'table')} (${landed}) in ${elapsed.toFixed(2)}s.  PASS=${results.length - failed} ERROR=${failed}`, { pass: results.length - failed, error: failed }, elapsed);
       return failed > 0 ? 1 : 0;
     } finally {
       conn.closeSync();
