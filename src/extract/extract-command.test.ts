@@ -66,7 +66,7 @@ describe('modelrun extract', () => {
         `raw.user_sessions: +${size('user_sessions')} new rows (first load) in N.Ns`,
         `raw.processing_jobs: +${size('processing_jobs')} new rows (first load) in N.Ns`,
         '',
-        `Finished extracting 3 tables (+${total.toLocaleString('en-US')} new rows) in N.Ns.  PASS=3 ERROR=0`,
+        `Finished extracting 3 tables (+${total.toLocaleString('en-US')} new rows) in N.Ns.  PASS=3 ERROR=0 SKIP=0`,
         '',
       ].join('\n'),
     );
@@ -92,7 +92,7 @@ describe('modelrun extract', () => {
       'raw.user_sessions: +0 new rows, 5 rewritten in N.Ns',
       'raw.processing_jobs: +0 new rows, 2 rewritten in N.Ns',
       '',
-      'Finished extracting 3 tables (+0 new rows, 7 rewritten) in N.Ns.  PASS=3 ERROR=0',
+      'Finished extracting 3 tables (+0 new rows, 7 rewritten) in N.Ns.  PASS=3 ERROR=0 SKIP=0',
       '',
     ]);
     const [after] = await query(db, `SELECT (SELECT count(*) FROM raw.user_sessions) s, (SELECT count(*) FROM raw.processing_jobs) j`);
@@ -130,6 +130,32 @@ describe('modelrun extract', () => {
       await server.close();
     }
   }, 30_000);
+
+  it('when Supabase cannot be reached: one error, a SKIP line for each table not tried, and only landed tables as PASS', async () => {
+    const dir = makeProject({ 'models/staging/sources.yml': SOURCES_YML });
+    process.env.SUPABASE_URL = 'http://127.0.0.1:9';
+    process.env.SUPABASE_SERVICE_ROLE_KEY = 'k';
+    const r = await run(dir);
+    expect(r.code).toBe(1);
+    const reason = 'cannot reach Supabase (the URL uses a blocked port) — check SUPABASE_URL';
+    expect(untimed(r.stdout)).toBe(
+      [
+        'Extracting 3 tables from Supabase',
+        `raw.analytics_events: ERROR ${reason}`,
+        `raw.user_sessions: SKIP, not tried: ${reason}`,
+        `raw.processing_jobs: SKIP, not tried: ${reason}`,
+        '',
+        'Finished extracting 3 tables (+0 new rows) in N.Ns.  PASS=0 ERROR=1 SKIP=2',
+        '',
+      ].join('\n'),
+    );
+    const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { status: string; message: string }[] };
+    expect(results.results.map((x) => [x.status, x.message])).toEqual([
+      ['error', reason],
+      ['skipped', `skipped: ${reason}`],
+      ['skipped', `skipped: ${reason}`],
+    ]);
+  });
 
   it('reports bad landing settings with file:line and exit 2', async () => {
     const dir = makeProject({ 'models/staging/sources.yml': SOURCES_YML.replace('        cursor_field: created_at\n', '').replace('mode: upsert', 'mode: merge') });

@@ -164,6 +164,11 @@ describe('landing', () => {
     const results = await extractTables(conn, [tableConfig('events'), tableConfig('jobs')], log, { credentials: wrong, retry: FAST_RETRY });
     expect(results[0]!.message).toBe('Supabase rejected the service key (401) — check SUPABASE_SERVICE_ROLE_KEY');
     expect(results[1]!.status).toBe('skipped');
+    // The table not tried gets a line too, with the reason.
+    expect(log.lines).toEqual([
+      'raw.events: ERROR Supabase rejected the service key (401) — check SUPABASE_SERVICE_ROLE_KEY',
+      'raw.jobs: SKIP, not tried: Supabase rejected the service key (401) — check SUPABASE_SERVICE_ROLE_KEY',
+    ]);
     expect(server.requests).toBe(2); // the OpenAPI description, then the first page: no retries
     expect(JSON.stringify([results, log.lines])).not.toContain('WRONG_KEY');
     const [missing] = await extractTables(conn, [tableConfig('events', { remoteName: 'evnts' })], newLog(), { credentials: creds, retry: FAST_RETRY });

@@ -73,6 +73,7 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
       const relation = `${t.schema}.${t.identifier}`;
       const base = { uniqueId: t.uniqueId, startedAt: startedAt.toISOString(), thread: 0, file: t.file, line: t.line };
       if (stopAll) {
+        log.info(`${relation}: SKIP, not tried: ${stopAll}`);
         results.push({ ...base, status: 'skipped', statusText: 'SKIP', message: `skipped: ${stopAll}`, completedAt: startedAt.toISOString(), executionTime: 0 });
         continue;
       }

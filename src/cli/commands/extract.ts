@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { writeRunResults } from '../../artifacts/run-results.js';
 import { displayPath } from '../../config/profiles.js';
 import { forgetTestState, nextTestState, readTestState, writeTestState } from '../../data-tests/test-state.js';
+import type { NodeStatus } from '../../execute/results.js';
 import type { ExtractLog } from '../../extract/index.js';
 import { describeLanded, sumLanded } from '../../extract/landed-counts.js';
 import type { CommonOptions } from '../options.js';
@@ -41,10 +42,11 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
       await writeTestState(session, nextTestState(testState, project.nodes, results, new Map(), () => undefined));
       const elapsed = (performance.now() - started) / 1000;
       writeRunResults(targetDir, results, { invocationId: randomUUID(), generatedAt, command: 'extract' }, elapsed, { command: 'extract', select: opts.select ?? [], full_refresh: Boolean(opts.fullRefresh) });
-      const failed = results.filter((r) => r.status === 'error').length;
+      const count = (status: NodeStatus) => results.filter((r) => r.status === status).length;
+      const counts = { pass: count('success'), error: count('error'), skip: count('skipped') };
       const landed = describeLanded(sumLanded(results.flatMap((r) => r.landed ?? [])));
-      reporter.summary(`Finished extracting ${plural(tables.length, 'table')} (${landed}) in ${elapsed.toFixed(2)}s.  PASS=${results.length - failed} ERROR=${failed}`, { pass: results.length - failed, error: failed }, elapsed);
-      return failed > 0 ? 1 : 0;
+      reporter.summary(`Finished extracting ${plural(tables.length, 'table')} (${landed}) in ${elapsed.toFixed(2)}s.  PASS=${counts.pass} ERROR=${counts.error} SKIP=${counts.skip}`, counts, elapsed);
+      return counts.error > 0 ? 1 : 0;
     } finally {
       conn.closeSync();
       session.close();
