@@ -228,7 +228,7 @@ describe('the PDF analytics warehouse on the embedded sample', () => {
 
   it('builds with no credentials: lands the sample, builds the star and every data test passes', () => {
     expectAllPassed(firstBuild, dir);
-    expect(firstBuild.stdout).toContain('landing the embedded sample (18,501 events, 3,713 sessions, 2,807 jobs)');
+    expect(firstBuild.stdout).toContain('Extracting 3 tables from the embedded sample (no SUPABASE_URL set; 18,501 events, 3,713 sessions, 2,807 jobs)\n');
     expect(firstBuild.stdout).toMatch(/^raw\.analytics_events: \+18,501 new rows \(first load\) in \d+\.\ds$/m);
     expect(firstBuild.stdout).toMatch(/^Finished running 9 models, 2 seeds, 41 data tests, 3 sources, 3 landed tables in [\d.]+s\.  PASS=58 WARN=0 ERROR=0 SKIP=0 TOTAL=58$/m);
     expect(existsSync(db)).toBe(true);

@@ -60,8 +60,7 @@ describe('modelrun extract', () => {
     const total = (['analytics_events', 'user_sessions', 'processing_jobs'] as const).reduce((n, table) => n + expected.table(table).size, 0);
     expect(untimed(first.stdout)).toBe(
       [
-        'Extracting 3 tables from Supabase',
-        `No SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY set: landing the embedded sample (${size('analytics_events')} events, ${size('user_sessions')} sessions, ${size('processing_jobs')} jobs) through the Supabase client.`,
+        `Extracting 3 tables from the embedded sample (no SUPABASE_URL set; ${size('analytics_events')} events, ${size('user_sessions')} sessions, ${size('processing_jobs')} jobs)`,
         `raw.analytics_events: +${size('analytics_events')} new rows (first load) in N.Ns`,
         `raw.user_sessions: +${size('user_sessions')} new rows (first load) in N.Ns`,
         `raw.processing_jobs: +${size('processing_jobs')} new rows (first load) in N.Ns`,
@@ -87,7 +86,7 @@ describe('modelrun extract', () => {
     // Deterministic: a rerun finds nothing new, and reads the last hour of the upserted tables again, written over itself.
     const second = await run(dir);
     expect(second.code).toBe(0);
-    expect(untimed(second.stdout).split('\n').slice(2)).toEqual([
+    expect(untimed(second.stdout).split('\n').slice(1)).toEqual([
       'raw.analytics_events: +0 new rows in N.Ns',
       'raw.user_sessions: +0 new rows, 5 rewritten in N.Ns',
       'raw.processing_jobs: +0 new rows, 2 rewritten in N.Ns',
@@ -99,7 +98,7 @@ describe('modelrun extract', () => {
     expect([Number(after!.s), Number(after!.j)]).toEqual([expected.table('user_sessions').size, expected.table('processing_jobs').size]);
     const third = await run(dir, { select: ['source:supabase.analytics_events'] });
     expect(third.code).toBe(0);
-    expect(untimed(third.stdout).split('\n').slice(2, 3)).toEqual(['raw.analytics_events: +0 new rows in N.Ns']);
+    expect(untimed(third.stdout).split('\n').slice(1, 2)).toEqual(['raw.analytics_events: +0 new rows in N.Ns']);
     expect(third.stdout).not.toMatch(/user_sessions/);
     const [types] = await query(db, `SELECT data_type FROM duckdb_columns() WHERE table_name = 'analytics_events' AND column_name = 'properties'`);
     expect(types!.data_type).toBe('JSON');
@@ -140,7 +139,7 @@ describe('modelrun extract', () => {
     const reason = 'cannot reach Supabase (the URL uses a blocked port) — check SUPABASE_URL';
     expect(untimed(r.stdout)).toBe(
       [
-        'Extracting 3 tables from Supabase',
+        'Extracting 3 tables from Supabase at http://127.0.0.1:9',
         `raw.analytics_events: ERROR ${reason}`,
         `raw.user_sessions: SKIP, not tried: ${reason}`,
         `raw.processing_jobs: SKIP, not tried: ${reason}`,

@@ -41,7 +41,7 @@ describe('faults', () => {
     const log = newLog();
     const [r] = await extractTables(conn, [tableConfig('events')], log, { credentials: creds, retry: FAST_RETRY });
     expect(r!.status, r!.message).toBe('success');
-    expect(log.lines[0]).toBe('raw.events: +500 new rows (first load, 2 pages retried) in N.Ns');
+    expect(log.lines[1]).toBe('raw.events: +500 new rows (first load, 2 pages retried) in N.Ns');
     expect(await rawSnapshot(conn, server, 'events')).toEqual(sourceSnapshot(server, 'events'));
   });
 

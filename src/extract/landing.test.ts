@@ -32,7 +32,7 @@ describe('landing', () => {
     expect(r!.rowsAffected).toBe(1000);
     expect(await rawSnapshot(conn, server, 'events')).toEqual(sourceSnapshot(server, 'events'));
     expect(await count(conn, `SELECT count(*) FROM (SELECT id FROM raw.events GROUP BY id HAVING count(*) > 1)`)).toBe(0);
-    expect(log.lines).toEqual(['raw.events: +1,000 new rows (first load) in N.Ns']);
+    expect(log.lines).toEqual([`Extracting 1 table from Supabase at ${creds.url}`, 'raw.events: +1,000 new rows (first load) in N.Ns']);
     // JSON lands as DuckDB JSON.
     expect(await count(conn, `SELECT count(*) FROM duckdb_columns() WHERE table_name = 'events' AND column_name = 'props' AND data_type = 'JSON'`)).toBe(1);
   });
@@ -49,18 +49,18 @@ describe('landing', () => {
     const log = newLog();
     const [r] = await extractTables(conn, [t], log, { credentials: creds, retry: FAST_RETRY });
     expect(r!.rowsAffected).toBe(21);
-    expect(log.lines[0]).toBe('raw.events: +21 new rows in N.Ns');
+    expect(log.lines[1]).toBe('raw.events: +21 new rows in N.Ns');
     expect(await count(conn, 'SELECT count(*) FROM raw.events')).toBe(321);
     expect(await count(conn, 'SELECT count(*) FROM raw.events WHERE id = 1002')).toBe(0);
     // Rerunning changes nothing.
     const againLog = newLog();
     const [again] = await extractTables(conn, [t], againLog, { credentials: creds, retry: FAST_RETRY });
     expect(again!.rowsAffected).toBe(0);
-    expect(againLog.lines[0]).toBe('raw.events: +0 new rows in N.Ns');
+    expect(againLog.lines[1]).toBe('raw.events: +0 new rows in N.Ns');
     const fullLog = newLog();
     const [full] = await extractTables(conn, [t], fullLog, { credentials: creds, retry: FAST_RETRY, fullRefresh: true });
     expect(full!.status).toBe('success');
-    expect(fullLog.lines[0]).toBe('raw.events: 322 rows reloaded (full refresh) in N.Ns');
+    expect(fullLog.lines[1]).toBe('raw.events: 322 rows reloaded (full refresh) in N.Ns');
     expect(await rawSnapshot(conn, server, 'events')).toEqual(sourceSnapshot(server, 'events'));
   });
 
@@ -119,7 +119,7 @@ describe('landing', () => {
     const [r] = await extractTables(conn, [t], log, { credentials: creds, retry: FAST_RETRY });
     expect(r!.status).toBe('success');
     // The whole table is inside the hour of lookback: every old row is read again and written over itself.
-    expect(log.lines[0]).toBe('raw.jobs: +1 new row, 250 rewritten in N.Ns');
+    expect(log.lines[1]).toBe('raw.jobs: +1 new row, 250 rewritten in N.Ns');
     expect({ written: r!.rowsAffected, tableRows: r!.tableRows }).toEqual({ written: 251, tableRows: 251 });
     expect(await rawSnapshot(conn, server, 'jobs')).toEqual(sourceSnapshot(server, 'jobs'));
     jobs.delete('00000000-0000-4000-8000-000000000001');
@@ -166,6 +166,7 @@ describe('landing', () => {
     expect(results[1]!.status).toBe('skipped');
     // The table not tried gets a line too, with the reason.
     expect(log.lines).toEqual([
+      `Extracting 2 tables from Supabase at ${creds.url}`,
       'raw.events: ERROR Supabase rejected the service key (401) — check SUPABASE_SERVICE_ROLE_KEY',
       'raw.jobs: SKIP, not tried: Supabase rejected the service key (401) — check SUPABASE_SERVICE_ROLE_KEY',
     ]);
@@ -191,11 +192,11 @@ describe('landing', () => {
     server.table('events').delete(1);
     const log = newLog();
     await extractTables(conn, [t], log, { credentials: creds, retry: FAST_RETRY, now: new Date('2026-10-05T00:00:00Z') });
-    expect(log.lines[0]).toBe('raw.events: +0 new rows in N.Ns');
+    expect(log.lines[1]).toBe('raw.events: +0 new rows in N.Ns');
     expect(await count(conn, 'SELECT count(*) FROM raw.events WHERE id = 1')).toBe(1);
     const due = newLog();
     await extractTables(conn, [t], due, { credentials: creds, retry: FAST_RETRY, now: new Date('2026-10-10T00:00:00Z') });
-    expect(due.lines[0]).toBe('raw.events: 59 rows reloaded (full refresh) in N.Ns');
+    expect(due.lines[1]).toBe('raw.events: 59 rows reloaded (full refresh) in N.Ns');
     expect(await count(conn, 'SELECT count(*) FROM raw.events WHERE id = 1')).toBe(0);
   });
 });

@@ -51,9 +51,8 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
   if (!creds) {
     embedded = await startEmbeddedSample(options.sample);
     creds = embedded.credentials;
-    const events = embedded.counts.analytics_events ?? 0;
-    log.info(`No SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY set: landing the embedded sample (${events.toLocaleString('en-US')} events, ${(embedded.counts.user_sessions ?? 0).toLocaleString('en-US')} sessions, ${(embedded.counts.processing_jobs ?? 0).toLocaleString('en-US')} jobs) through the Supabase client.`);
   }
+  log.info(`Extracting ${counted(tables.length, 'table')} from ${embedded ? sampleOrigin(embedded) : `Supabase at ${redact(creds.url, creds.key)}`}`);
   const key = creds.key;
   const results: NodeResult[] = [];
   // Landing streams: DuckDB needs little memory for it, but its buffer pool keeps the blocks it writes
@@ -113,6 +112,12 @@ export async function extractTables(conn: DuckDBConnection, tables: readonly Ext
     await embedded?.server.close();
   }
   return results;
+}
+
+/** The embedded sample stands in for Supabase: say so, and how big it is. */
+function sampleOrigin(sample: SampleServer): string {
+  const rows = (table: string, what: string) => counted(sample.counts[table] ?? 0, what);
+  return `the embedded sample (no SUPABASE_URL set; ${rows('analytics_events', 'event')}, ${rows('user_sessions', 'session')}, ${rows('processing_jobs', 'job')})`;
 }
 
 /** The raw rows whose primary key a landing wrote (with append, an old row of the same key too), and any row without a key. */

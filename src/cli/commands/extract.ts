@@ -25,7 +25,6 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
     reporter.info('Nothing to extract: no source table with `loader: supabase` matched the selection.');
     return 0;
   }
-  reporter.info(`Extracting ${plural(tables.length, 'table')} from Supabase`);
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
   const warehouse = await openWarehouse(project.target, displayPath(project.config.dir, project.target.path));
   const log = progressLog(reporter, opts.logFormat === 'text' && Boolean(process.stdout.isTTY));
