@@ -232,6 +232,16 @@ describe.concurrent('graph', () => {
     expectStderr(r, ['models/marts/orders.sql:2:6: error: ref "stg_ordrs" does not match any model or seed — did you mean "stg_orders"?'], 2);
   });
 
+  it('a ref made in a macro is by the name the macro gives, at the macro call', async () => {
+    const dir = makeProject({
+      'macros/rel.sql': '{{#macro "orders"}}{{ref "stg_ordrs"}}{{/macro}}\n',
+      'models/stg_orders.sql': 'select 1 as id\n',
+      'models/a.sql': 'select *\nfrom {{orders}}\n',
+    });
+    const r = await runCli(['compile'], dir);
+    expectStderr(r, ['models/a.sql:2:6: error: ref "stg_ordrs" does not match any model or seed — did you mean "stg_orders"?'], 2);
+  });
+
   it('a cycle is printed with both files', async () => {
     const dir = makeProject({ 'models/a.sql': 'select * from {{ref "b"}}\n', 'models/b.sql': 'select * from {{ref "a"}}\n' });
     const r = await runCli(['compile'], dir);

@@ -103,7 +103,7 @@ function withMacroDependencies(analysis: TemplateAnalysis, macros: ReadonlyMap<s
     for (const s of def.analysis.sources) sources.push({ ...s, ...at });
     for (const call of def.analysis.macroCalls) visit(call.name, at);
   };
-  for (const call of analysis.macroCalls) visit(call.name, call);
+  for (const call of analysis.macroCalls) visit(call.name, { line: call.line, col: call.col });
   return { refs, sources, volatile };
 }
 
