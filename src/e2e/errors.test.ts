@@ -167,16 +167,20 @@ describe.concurrent('templates', () => {
     expectStderr(r, ['models/m.sql:1:15: error: source takes 2 arguments, got 1 — write {{source "source_name" "table_name"}}'], 2);
   });
 
-  it('an unclosed {{#if}} is a syntax error at the end of the template', async () => {
-    // The template ends (EOF) on line 4, column 1: the location must be a real position in the file.
+  it('an unclosed {{#if}} is a syntax error at its opening tag', async () => {
     const r = await compileModel('select 1 as x\n{{#if is_incremental}}\nwhere 1 = 1\n');
-    expectStderr(r, ['models/m.sql:4:1: error: template syntax error: the template ends inside {{ }} or an open {{#block}} — close it'], 2);
+    expectStderr(r, ['models/m.sql:2:1: error: template syntax error: "{{#if}}" opened here is never closed — add "{{/if}}"'], 2);
+  });
+
+  it('a block closed by another name is a syntax error at the close, naming the open block', async () => {
+    const r = await compileModel('select 1 as x\n{{#if is_incremental}}\n  {{#each target}}x{{/if}}\n');
+    expectStderr(r, ['models/m.sql:3:20: error: template syntax error: "{{/if}}" does not close "{{#each}}" opened at 3:3 — add "{{/each}}" before it, or write "{{/each}}" instead'], 2);
   });
 
   it('a syntax error in the middle of a line points at its real column', async () => {
     // `=` inside {{ }} is on line 2, column 33.
     const r = await compileModel('select 1 as a, 2 as b, 3 as c\nfrom x where yyyyyyyyyyyyy = {{ = }}\n');
-    expectStderr(r, [`models/m.sql:2:33: error: template syntax error: expected 'ID', 'STRING', 'NUMBER', 'BOOLEAN', 'UNDEFINED', 'NULL', 'DATA', got 'EQUALS'`], 2);
+    expectStderr(r, ['models/m.sql:2:33: error: template syntax error: unexpected "=" — a name or a value belongs here'], 2);
   });
 
   it('{{var}} undefined without a default is a render error at file:line:col', async () => {

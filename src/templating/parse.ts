@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import type { Program } from './ast.js';
 import { parseFlatTemplate } from './fast-parse.js';
+import { tagStructureError } from './tag-structure.js';
 
 // Flat templates never need Handlebars' parser, so it is loaded on first use.
 const load = createRequire(import.meta.url);
@@ -18,6 +19,8 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     handlebars ??= load('handlebars') as typeof import('handlebars');
     return { program: handlebars.parse(text), diagnostics: [] };
   } catch (e) {
+    const structure = tagStructureError(text);
+    if (structure) return { diagnostics: [error(`template syntax error: ${structure.message}`, file, structure.line, structure.col)] };
     return { diagnostics: [templateSyntaxError(e, file, lexerPosition(handlebars))] };
   }
 }
@@ -40,8 +43,24 @@ function templateSyntaxError(e: unknown, file: string, at: { line: number; col: 
   return error(`template syntax error: ${message.split('\n')[0]}`, file);
 }
 
+/**
+ * Handlebars' "Expecting 'X', 'Y', got 'Z'" in words, by the token it got and one it expected; the
+ * first rule that matches wins. Mistakes of structure never get here (see tag-structure.ts).
+ */
+const EXPLANATIONS: [got: RegExp, expecting: string | undefined, message: string][] = [
+  [/^EOF$/, undefined, 'the template ends inside {{ }} or an open {{#block}} — close it'],
+  [/^INVALID$/, undefined, 'unexpected character inside {{ }}'],
+  [/^(INVERSE|OPEN_INVERSE_CHAIN)$/, undefined, 'a second "{{else}}" in one block — remove it, or make the first one "{{else if …}}"'],
+  [/^CLOSE/, 'CLOSE_SEXPR', '"(" is never closed — add ")"'],
+  [/^CLOSE$/, 'CLOSE_UNESCAPED', '"{{{" is closed by "}}" — write "}}}"'],
+  [/^CLOSE_UNESCAPED$/, undefined, '"{{" is closed by "}}}" — write "}}"'],
+  [/^CLOSE$/, 'ID', 'a name or a value is missing before "}}"'],
+  [/^EQUALS$/, undefined, 'unexpected "=" — a name or a value belongs here'],
+  [/^CLOSE_SEXPR$/, undefined, 'unexpected ")" — no "(" is open'],
+];
+
 function explainExpecting(text: string): string {
-  if (/got 'EOF'/.test(text)) return 'the template ends inside {{ }} or an open {{#block}} — close it';
-  if (/got 'INVALID'/.test(text)) return 'unexpected character inside {{ }}';
-  return text.replace(/^Expecting /, 'expected ');
+  const [, expected = '', got = ''] = /^Expecting (.*), got '(\w+)'$/.exec(text) ?? [];
+  const rule = EXPLANATIONS.find(([g, expecting]) => g.test(got) && (expecting === undefined || expected.includes(`'${expecting}'`)));
+  return rule?.[2] ?? text.replace(/^Expecting /, 'expected ');
 }
