@@ -66,6 +66,7 @@ describe('compileEdits', () => {
     ['a new warning', 'models/marts/totals.sql', `{{config colour="red"}}\n${TOTALS}`],
     ['the environment read', 'models/marts/totals.sql', withTotals('count(*) as n', 'count(*) as n, \'{{env_var "WHO" "me"}}\' as who')],
     ['a template error', 'models/marts/totals.sql', withTotals('count(*) as n', '{{nope}} as n')],
+    ['a template syntax error', 'models/marts/totals.sql', withTotals('count(*) as n', '{{nope as n')],
     ['an ephemeral model', 'models/staging/eph_rates.sql', '{{config materialized="ephemeral"}}\nselect *, 1 as one from {{ref "rates"}}\n'],
     ['a model with an ephemeral parent', 'models/marts/orders.sql', SHOP['models/marts/orders.sql']!.replace('r.rate', 'r.rate, 1 as one')],
     ['an incremental model', 'models/marts/events.sql', '{{config materialized="incremental"}}\nselect *, 1 as one from {{ref "stg_orders"}}\n'],

@@ -13,7 +13,7 @@ import { cachedModelOf, parseSqlFile, readProjectFile, sqlFileNode } from '../pr
 import { SourceTexts } from '../project/source-texts.js';
 import { parseTemplate } from '../templating/parse.js';
 import { RenderError, TemplateEnvironment } from '../templating/render.js';
-import type { Diagnostic } from '../util/diagnostics.js';
+import { hasErrors, type Diagnostic } from '../util/diagnostics.js';
 import { cachedCompile, compileKey, renderNode, SqlValidator, type RelationNode } from './compile.js';
 
 export interface EditsInput {
@@ -65,7 +65,8 @@ export async function compileEdits(input: EditsInput): Promise<CompileReport | u
     texts.set(path, text);
     const specs = new Map(before.spec ? [[baseName(path), before.spec]] : []);
     const { parsed, diagnostics } = parseSqlFile(kind, config, path, text.text, macros, specs, settings.target.schema);
-    if (!parsed) return undefined;
+    // Errors, such as a template that does not parse, are for a full compile to report.
+    if (hasErrors(diagnostics)) return undefined;
     const model = cachedModelOf(kind, settings.stamp(path), text, parsed, diagnostics);
     const { node } = parsed;
     if (shapeOf(model) !== shapeOf(before.model) || !node.config.enabled) return undefined;

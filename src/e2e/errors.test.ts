@@ -177,6 +177,17 @@ describe.concurrent('templates', () => {
     expectStderr(r, ['models/m.sql:3:20: error: template syntax error: "{{/if}}" does not close "{{#each}}" opened at 3:3 — add "{{/each}}" before it, or write "{{/each}}" instead'], 2);
   });
 
+  it('an unclosed "{{" is one error at its opening: the model still exists for the refs to it and its schema entry', async () => {
+    // Handlebars notices only at the next tag, {{/if}} on line 4.
+    const r = await runCli(['compile'], makeProject({
+      'models/stg.sql': 'select 1 as id\n',
+      'models/fact.sql': 'select *\n{{#if is_incremental}}from {{ref "stg"}}{{else}}\nfrom {{ref "stg" s\n{{/if}}\n',
+      'models/dim.sql': 'select * from {{ref "fact"}}\n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: fact\n',
+    }));
+    expectStderr(r, ['models/fact.sql:3:6: error: template syntax error: "{{" opened here is never closed — add "}}"'], 2);
+  });
+
   it('a syntax error in the middle of a line points at its real column', async () => {
     // `=` inside {{ }} is on line 2, column 33.
     const r = await compileModel('select 1 as a, 2 as b, 3 as c\nfrom x where yyyyyyyyyyyyy = {{ = }}\n');

@@ -212,10 +212,6 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     if (entry?.stamp !== stamp || entry.kind !== kind) {
       const text = read(path);
       const { parsed, diagnostics: ds } = parseSqlFile(kind, config, path, text, macros, modelSpecs, target.schema);
-      if (!parsed) {
-        diagnostics.push(...ds);
-        continue;
-      }
       program = parsed.program;
       node = parsed.node;
       entry = cachedModelOf(kind, stamp, sourceText.jsonText(path)!, parsed, ds);

@@ -4,7 +4,7 @@ import { folderLayers, type ProjectConfig } from '../config/project.js';
 import type { ResourceSpec, SourceSpec } from '../config/schema-yaml.js';
 import type { GraphNode, NodeConfig, RefCall, SourceCall } from '../graph/nodes.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
-import { analyzeTemplate, MODEL_VARIABLES, type TemplateAnalysis } from '../templating/analyze.js';
+import { analyzeTemplate, emptyAnalysis, MODEL_VARIABLES, type TemplateAnalysis } from '../templating/analyze.js';
 import type { Program } from '../templating/ast.js';
 import type { MacroDef } from '../templating/macros.js';
 import { parseTemplate } from '../templating/parse.js';
@@ -38,15 +38,13 @@ export function parseSqlFile(
   macros: ReadonlyMap<string, MacroDef>,
   specs: ReadonlyMap<string, Pick<ResourceSpec, 'config' | 'description'>>,
   targetSchema: string,
-): { parsed?: ParsedSqlNode; diagnostics: Diagnostic[] } {
+): { parsed: ParsedSqlNode; diagnostics: Diagnostic[] } {
   const parsed = parseTemplate(text, path);
-  if (!parsed.program) return { diagnostics: parsed.diagnostics };
-  const { analysis, diagnostics } = analyzeTemplate(parsed.program, {
-    file: path,
-    macros,
-    variables: new Set(MODEL_VARIABLES),
-    allowDynamicRelations: false,
-  });
+  // A template that does not parse is still a node, configured by what is known without it, so
+  // refs to it resolve and its syntax error is the only one reported.
+  const { analysis, diagnostics } = parsed.program
+    ? analyzeTemplate(parsed.program, { file: path, macros, variables: new Set(MODEL_VARIABLES), allowDynamicRelations: false })
+    : { analysis: emptyAnalysis(), diagnostics: parsed.diagnostics };
   const name = baseName(path);
   const fileConfig = templateConfig(analysis, path, kind, diagnostics);
   const spec = kind === 'model' ? specs.get(name) : undefined;
@@ -160,6 +158,7 @@ export function readProjectFile(project: ProjectConfig, path: string): string {
   return readFileSync(`${project.dir}/${path}`, 'utf8');
 }
 
+/** Two files of one name; a file has no better place than its start. */
 export function duplicateError(kind: string, name: string, first: string, second: string): Diagnostic {
   return error(`two ${kind}s are named "${name}": ${first} and ${second} — rename one (names must be unique across models and seeds)`, second);
 }

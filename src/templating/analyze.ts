@@ -52,8 +52,13 @@ const USAGE: Record<string, string> = {
   config: '{{config materialized="table"}}',
 };
 
+/** What a template uses before any of it is found, and all that is known of one that does not parse. */
+export function emptyAnalysis(): TemplateAnalysis {
+  return { refs: [], sources: [], config: [], macroCalls: [], dynamicRelations: false, volatile: false };
+}
+
 export function analyzeTemplate(program: Program, scope: AnalysisScope): { analysis: TemplateAnalysis; diagnostics: Diagnostic[] } {
-  const analysis: TemplateAnalysis = { refs: [], sources: [], config: [], macroCalls: [], dynamicRelations: false, volatile: false };
+  const analysis = emptyAnalysis();
   const diagnostics: Diagnostic[] = [];
   const walker = new Walker(scope, analysis, diagnostics);
   walker.program(program, { loose: false, blockParams: new Set() });
