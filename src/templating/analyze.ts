@@ -24,6 +24,8 @@ export interface MacroSignature {
   name: string;
   params: readonly string[];
   defaults: Readonly<Record<string, Literal>>;
+  /** Declared in a file that does not parse: its parameters are unknown, so calls to it are not checked. */
+  unparsed?: boolean;
 }
 
 export interface AnalysisScope {
@@ -201,6 +203,7 @@ class Walker {
 
   private macroCall(macro: MacroSignature, c: CallNode): void {
     this.out.macroCalls.push({ name: macro.name, ...position(c) });
+    if (macro.unparsed) return;
     const named = (c.hash?.pairs ?? []).map((p) => p.key);
     if (c.params.length > macro.params.length) {
       return this.fail(c, `macro ${macro.name} takes ${macro.params.length} argument${macro.params.length === 1 ? '' : 's'} (${macro.params.join(', ') || 'none'}), got ${c.params.length}`);

@@ -2,6 +2,7 @@ import { error, type Diagnostic } from '../util/diagnostics.js';
 import { analyzeTemplate, MODEL_VARIABLES, type MacroSignature, type TemplateAnalysis } from './analyze.js';
 import { NOT_LITERAL, isPath, literalValue, position, type Literal, type Program } from './ast.js';
 import { parseTemplate } from './parse.js';
+import { lineCol } from './tag-structure.js';
 
 /**
  * A project macro, written in a macro file as
@@ -28,7 +29,7 @@ export interface MacroFile {
 
 export function parseMacroFile(text: string, file: string): MacroFile {
   const parsed = parseTemplate(text, file);
-  if (!parsed.program) return { macros: [], diagnostics: parsed.diagnostics };
+  if (!parsed.program) return { macros: declaredIn(text, file), diagnostics: parsed.diagnostics };
   const macros: MacroDef[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const s of parsed.program.body) {
@@ -56,6 +57,29 @@ export function parseMacroFile(text: string, file: string): MacroFile {
   }
   return { macros, diagnostics };
 }
+
+/**
+ * What a file that does not parse declares, found by its `{{#macro "name"` and `{{#test "name"`
+ * openings: unparsed definitions without parameters or body. Without them every call to one of
+ * its macros or tests would be one more "unknown" error burying the syntax error; muting every
+ * unknown-macro error while some macro file is broken would also hide real ones elsewhere. Sound
+ * because that syntax error fails the load: nothing is ever rendered from these, and a name
+ * matched by mistake (in a comment, say) hides an unknown call only until the file parses again.
+ */
+function declaredIn(text: string, file: string): MacroDef[] {
+  return [...text.matchAll(DECLARATION)].map((m) => ({
+    kind: m[1] as MacroDef['kind'],
+    name: m[2]!,
+    params: [],
+    defaults: {},
+    file,
+    ...lineCol(text, m.index),
+    body: { type: 'Program', body: [], strip: {} } as unknown as Program,
+    unparsed: true,
+  }));
+}
+
+const DECLARATION = /\{\{~?\s*#\s*(macro|test)\s+["']([A-Za-z_][A-Za-z0-9_]*)["']/g;
 
 function readDefinition(block: hbs.AST.BlockStatement, kind: MacroDef['kind'], file: string, diagnostics: Diagnostic[]): MacroDef | undefined {
   const at = position(block);
