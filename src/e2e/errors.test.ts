@@ -269,7 +269,18 @@ describe.concurrent('graph', () => {
   it('a cycle is printed with both files', async () => {
     const dir = makeProject({ 'models/a.sql': 'select * from {{ref "b"}}\n', 'models/b.sql': 'select * from {{ref "a"}}\n' });
     const r = await runCli(['compile'], dir);
-    expectStderr(r, ['models/a.sql: error: dependency cycle: a → b → a (models/a.sql, models/b.sql) — a model cannot depend on itself, directly or through others'], 2);
+    expectStderr(r, ['models/a.sql:1:15: error: dependency cycle: a → b → a (models/a.sql, models/b.sql) — a model cannot depend on itself, directly or through others: remove this ref or another one of the cycle'], 2);
+  });
+
+  it('a cycle closed through a macro is reported at the macro call', async () => {
+    const dir = makeProject({
+      'macros/rel.sql': '{{#macro "from_c"}}{{ref "c"}}{{/macro}}\n',
+      'models/a.sql': 'select *\nfrom {{from_c}}\n',
+      'models/b.sql': 'select * from {{ref "a"}}\n',
+      'models/c.sql': 'select * from {{ref "b"}}\n',
+    });
+    const r = await runCli(['compile'], dir);
+    expectStderr(r, ['models/a.sql:2:6: error: dependency cycle: a → b → c → a (models/a.sql, models/b.sql, models/c.sql) — a model cannot depend on itself, directly or through others: remove this ref or another one of the cycle'], 2);
   });
 
   it('two models with one name in different folders', async () => {

@@ -265,17 +265,27 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
 
   const parents = new Map([...nodes.values()].map((n) => [n.uniqueId, n.dependsOn]));
   const { order, cyclic, children } = topologicalOrder(parents);
-  if (cyclic.length > 0) {
-    const cycle = findCycle(parents, cyclic) ?? cyclic;
-    const names = cycle.map((id) => nodes.get(id)!.name).join(' → ');
-    const where = [...new Set(cycle.map((id) => nodes.get(id)!.path))].join(', ');
-    diagnostics.push(error(`dependency cycle: ${names} (${where}) — a model cannot depend on itself, directly or through others`, nodes.get(cycle[0]!)!.path));
-  }
+  if (cyclic.length > 0) diagnostics.push(cycleError(findCycle(parents, cyclic) ?? cyclic, nodes, parsedModels));
   return {
     config, target, vars, files, nodes, parents, children, order, templates, sourceText, volatile, cache, macros,
     genericTests: new Map([...genericTests].map(([id, t]) => [id, t.plan])),
     resourceSpecs: resources, sourceSpecs: sources, diagnostics,
   };
+}
+
+/**
+ * A cycle [a, b, …, a], each node a parent of the next, reported at the ref that closes it: a's
+ * ref to the node before it (a ref through a macro is at the macro's call, as every ref is).
+ */
+function cycleError(cycle: readonly string[], nodes: ReadonlyMap<string, GraphNode>, models: readonly ParsedSqlNode[]): Diagnostic {
+  const node = (id: string) => nodes.get(id)!;
+  const first = node(cycle[0]!);
+  const last = nodes.get(cycle[cycle.length - 2]!)?.name;
+  const names = cycle.map((id) => node(id).name).join(' → ');
+  const where = [...new Set(cycle.map((id) => node(id).path))].join(', ');
+  const ref = models.find((m) => m.node === first)?.refs.find((r) => r.name === last);
+  const message = `dependency cycle: ${names} (${where}) — a model cannot depend on itself, directly or through others: remove this ref or another one of the cycle`;
+  return error(message, first.path, ref?.line, ref?.col);
 }
 
 /** Everything that, when it changes, invalidates every cached parse: project.yml, target, vars, macros, schema YAML, modelrun itself. */
