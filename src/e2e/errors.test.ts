@@ -286,7 +286,16 @@ describe.concurrent('graph', () => {
   it('two models with one name in different folders', async () => {
     const dir = makeProject({ 'models/x/dup.sql': 'select 1 as id\n', 'models/y/dup.sql': 'select 2 as id\n' });
     const r = await runCli(['compile'], dir);
-    expectStderr(r, ['models/y/dup.sql: error: two models are named "dup": models/x/dup.sql and models/y/dup.sql — rename one (names must be unique across models and seeds)'], 2);
+    expectStderr(r, ['models/y/dup.sql:1:1: error: two models are named "dup": models/x/dup.sql:1:1 and models/y/dup.sql:1:1 — rename one of the files (refs name models and seeds by file, so names must be unique; an alias only renames the table)'], 2);
+  });
+
+  it('a seed and a model with one name, and two singular tests with one name', async () => {
+    const dir = makeProject({ 'seeds/dup.csv': 'id\n1\n', 'models/dup.sql': 'select 2 as id\n', 'tests/x/t.sql': 'select 1 as id where false\n', 'tests/y/t.sql': 'select 1 as id where false\n' });
+    const r = await runCli(['compile'], dir);
+    expectStderr(r, [
+      'models/dup.sql:1:1: error: two nodes are named "dup": seeds/dup.csv:1:1 and models/dup.sql:1:1 — rename one of the files (refs name models and seeds by file, so names must be unique; an alias only renames the table)',
+      'tests/y/t.sql:1:1: error: two singular tests are named "t": tests/x/t.sql:1:1 and tests/y/t.sql:1:1 — rename one of the files',
+    ], 2);
   });
 
   it('an undeclared source', async () => {

@@ -160,5 +160,7 @@ export function readProjectFile(project: ProjectConfig, path: string): string {
 
 /** Two files of one name; a file has no better place than its start. */
 export function duplicateError(kind: string, name: string, first: string, second: string): Diagnostic {
-  return error(`two ${kind}s are named "${name}": ${first} and ${second} — rename one (names must be unique across models and seeds)`, second);
+  // An alias would not help: it names the table, while refs name models and seeds by their files.
+  const why = kind === 'singular test' ? '' : ' (refs name models and seeds by file, so names must be unique; an alias only renames the table)';
+  return error(`two ${kind}s are named "${name}": ${first}:1:1 and ${second}:1:1 — rename one of the files${why}`, second, 1, 1);
 }
