@@ -3,12 +3,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    testTimeout: 60_000,
+    // Generous: on 2 busy cores the longest end-to-end cases (many builds each) take 35-65 s.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // On 2 cores vitest runs one worker; without isolation it runs the test files one after the other
-    // in that process, without reloading vitest and the modules for each: 282 s -> 239 s for the whole
-    // suite. Every test builds its own temp project, so the files share no state through the module cache.
+    // Two workers on 2 cores: much of an end-to-end test is waiting on the CLI processes it starts,
+    // so a second file running meanwhile fills the gaps (whole suite, 2026-12-04: 293 s with one
+    // worker, 247 s with two). Without isolation each worker runs its files one after the other
+    // without reloading vitest and the modules for each (282 s -> 239 s on 2026-12-03). Every test
+    // builds its own temp project, and each worker is its own process, so files share no state.
+    maxWorkers: 2,
+    minWorkers: 2,
     isolate: false,
   },
 });
