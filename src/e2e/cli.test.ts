@@ -323,6 +323,13 @@ describe.concurrent('debug and clean', () => {
     }
   });
 
+  it('debug and run say when the warehouse cannot be created where the target puts it', async () => {
+    const dir = makeProject({ 'profiles.yml': 'test_project:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: afile/w.duckdb }\n', 'models/x.sql': 'select 1 as x\n', afile: '' });
+    const message = `error: cannot create warehouse afile/w.duckdb: ${join(realpathSync(dir), 'afile')} is a file, not a folder — fix the target's path in profiles.yml\n`;
+    expect(await runCli(['debug'], dir)).toMatchObject({ code: 2, stderr: message });
+    expect(await runCli(['run'], dir)).toMatchObject({ code: 2, stderr: message });
+  });
+
   it('test and source freshness on a warehouse never built say so once, exit 2 and create nothing', async () => {
     const dir = makeProject({ 'models/x.sql': 'select 1 as id\n', 'models/schema.yml': 'version: 2\nmodels:\n  - name: x\n    columns:\n      - name: id\n        tests: [not_null]\n' });
     for (const command of [['test'], ['source', 'freshness']]) {

@@ -406,6 +406,37 @@ describe('the PDF analytics warehouse on the embedded sample', () => {
   });
 });
 
+// ————— The project's time macros —————
+
+describe("the project's time macros", () => {
+  it('give the UTC instant of timestamps with or without a zone, of text with an offset, of infinities and NULL, and its hour key', async () => {
+    const macros = Object.fromEntries(['time.sql', 'keys.sql'].map((f) => [`macros/${f}`, readFileSync(join(REPO, 'macros', f), 'utf8')]));
+    const dir = makeProject({
+      ...macros,
+      'models/times.sql': [
+        `select n, {{utc "tz"}} as from_tz, {{utc "ts"}} as from_ts, {{utc "txt"}} as from_text, {{time_key "ts"}} as hour_key, {{utc_date "tz"}} as "day"`,
+        `from (values`,
+        `  (1, timestamptz '2026-10-31 23:30:00.123456+02', timestamp '2026-10-31 23:30:00.123456', '2026-10-31 23:30:00+02'),`,
+        `  (2, timestamptz '1969-12-31 23:59:59.999999+00', timestamp '1969-12-31 23:59:59.999999', '1969-12-31 23:59:59'),`,
+        `  (3, timestamptz 'infinity', timestamp '-infinity', 'infinity'),`,
+        `  (4, null, null, null)`,
+        `) t(n, tz, ts, txt)`,
+      ].join('\n'),
+    });
+    tempDirs.push(dir);
+    const r = await runCli(['run'], dir, cliEnv({ TZ: 'America/New_York' }));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const rows = await withWarehouses({ w: join(dir, 'warehouse.duckdb') }, (q) =>
+      q('SELECT n, from_tz::VARCHAR tz, from_ts::VARCHAR ts, from_text::VARCHAR txt, hour_key, day::VARCHAR AS "day" FROM w.main.times ORDER BY n'));
+    expect(rows).toEqual([
+      { n: 1, tz: '2026-10-31 21:30:00.123456', ts: '2026-10-31 23:30:00.123456', txt: '2026-10-31 21:30:00', hour_key: 2026103123, day: '2026-10-31' },
+      { n: 2, tz: '1969-12-31 23:59:59.999999', ts: '1969-12-31 23:59:59.999999', txt: '1969-12-31 23:59:59', hour_key: 1969123123, day: '1969-12-31' },
+      { n: 3, tz: 'infinity', ts: '-infinity', txt: 'infinity', hour_key: null, day: 'infinity' },
+      { n: 4, tz: null, ts: null, txt: null, hour_key: null, day: null },
+    ]);
+  });
+});
+
 // ————— dim_sessions reads stg_analytics_events only through the ephemeral int_session_activity —————
 
 describe('a model built on an ephemeral model, with threads', () => {

@@ -1,15 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { duckdbApi } from './node-api.js';
 import type { Target } from '../../config/profiles.js';
-import { error, UserError } from '../../util/diagnostics.js';
+import { error, UserError, type Diagnostic } from '../../util/diagnostics.js';
 import { DuckDBWarehouse } from './warehouse.js';
 
 /** Opens the target's warehouse; a file held by another process is a user error, not a crash. */
 export async function openWarehouse(target: Target, displayPath: string, mode: 'write' | 'read' = 'write'): Promise<DuckDBWarehouse> {
   // Reading a warehouse that does not exist yet must not create it: an empty in-memory one answers the same.
   const inMemory = target.path.startsWith(':memory:') || (mode === 'read' && !existsSync(target.path));
-  if (!inMemory) mkdirSync(dirname(target.path), { recursive: true });
+  if (!inMemory) {
+    const problem = cannotCreate(target, displayPath);
+    if (problem) throw new UserError([problem]);
+    mkdirSync(dirname(target.path), { recursive: true });
+  }
   const options = Object.fromEntries(Object.entries(target.settings).map(([k, v]) => [k, String(v)]));
   if (mode === 'read' && !inMemory) options.access_mode = 'READ_ONLY';
   try {
@@ -21,6 +25,21 @@ export async function openWarehouse(target: Target, displayPath: string, mode: '
     return warehouse;
   } catch (e) {
     throw new UserError([error(describeOpenFailure(e, inMemory ? ':memory:' : displayPath))]);
+  }
+}
+
+/** Why the target's warehouse file could not be created (its nearest existing folder is a file, or read-only), if it could not. */
+export function cannotCreate(target: Target, displayPath: string): Diagnostic | undefined {
+  if (existsSync(target.path)) return undefined;
+  let dir = dirname(target.path);
+  while (!existsSync(dir)) dir = dirname(dir);
+  const fail = (why: string) => error(`cannot create warehouse ${displayPath}: ${dir} ${why} — fix the target's path in ${target.file}`);
+  if (!statSync(dir).isDirectory()) return fail('is a file, not a folder');
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch {
+    return fail('is not writable');
   }
 }
 

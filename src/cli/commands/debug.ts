@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { displayPath } from '../../config/profiles.js';
+import { UserError } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
 import { loadOrFail } from '../pipeline.js';
 import type { Reporter } from '../reporter.js';
@@ -22,9 +23,11 @@ export async function debug(opts: CommonOptions, reporter: Reporter): Promise<nu
       `vars:              ${JSON.stringify(project.vars)}`,
     ].join('\n'),
   );
-  const { openWarehouse } = await import('../../adapters/duckdb/open.js');
-  // Checking the connection must not leave an empty warehouse file behind.
+  const { cannotCreate, openWarehouse } = await import('../../adapters/duckdb/open.js');
+  // Checking the connection must not leave an empty warehouse file behind, but must say if a build could not create one.
   const exists = target.path.startsWith(':memory:') || existsSync(target.path);
+  const problem = exists ? undefined : cannotCreate(target, warehousePath);
+  if (problem) throw new UserError([problem]);
   const warehouse = await openWarehouse(target, warehousePath, exists ? 'write' : 'read');
   try {
     const session = await warehouse.session();
