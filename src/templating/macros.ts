@@ -64,10 +64,12 @@ export function parseMacroFile(text: string, file: string): MacroFile {
  * its macros or tests would be one more "unknown" error burying the syntax error; muting every
  * unknown-macro error while some macro file is broken would also hide real ones elsewhere. Sound
  * because that syntax error fails the load: nothing is ever rendered from these, and a name
- * matched by mistake (in a comment, say) hides an unknown call only until the file parses again.
+ * matched by mistake hides an unknown call only until the file parses again.
  */
 function declaredIn(text: string, file: string): MacroDef[] {
-  return [...text.matchAll(DECLARATION)].map((m) => ({
+  // Comments are blanked (their line breaks kept, for positions): an example in one declares nothing.
+  const code = text.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (comment) => comment.replace(/[^\n]/g, ' '));
+  return [...code.matchAll(DECLARATION)].map((m) => ({
     kind: m[1] as MacroDef['kind'],
     name: m[2]!,
     params: [],

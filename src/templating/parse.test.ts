@@ -9,6 +9,12 @@ describe('parseTemplate', () => {
     expect(errorOf('select 1\nfrom {{ref "a" e\n{{/if}}\n')).toEqual(['m.sql:2:6: error: template syntax error: "{{" opened here is never closed — add "}}"']);
   });
 
+  it('reports the first problem of the file when Handlebars stops before the structure goes wrong', () => {
+    expect(errorOf('select {{x y=}}\n\n{{#if a}}\n')).toEqual(['m.sql:1:14: error: template syntax error: a name or a value is missing before "}}"']);
+    // Handlebars reports a block closed by another name at its opening, two lines before the close: one problem.
+    expect(errorOf('{{#if a}}\n  {{#each b}}\n  x\n{{/if}}\n')).toEqual(['m.sql:4:1: error: template syntax error: "{{/if}}" does not close "{{#each}}" opened at 2:3 — add "{{/each}}" before it, or write "{{/each}}" instead']);
+  });
+
   it('says in words what Handlebars says in token names', () => {
     const cases: [string, string][] = [
       ['{{ = }}', '1:4: error: template syntax error: unexpected "=" — a name or a value belongs here'],
@@ -17,7 +23,8 @@ describe('parseTemplate', () => {
       ['{{x)}}', '1:4: error: template syntax error: unexpected ")" — no "(" is open'],
       ['{{{x}}', '1:5: error: template syntax error: "{{{" is closed by "}}" — write "}}}"'],
       ['{{x}}}', '1:4: error: template syntax error: "{{" is closed by "}}}" — write "}}"'],
-      ['{{#if a}}x{{else}}y{{else}}z{{/if}}', '1:20: error: template syntax error: a second "{{else}}" in one block — remove it, or make the first one "{{else if …}}"'],
+      ['{{#if a}}x{{else}}y{{else}}z{{/if}}', '1:20: error: template syntax error: a second "{{else}}" in one block — remove it, or make the one before it "{{else if …}}"'],
+      ['{{#if a}}x{{else if b}}y{{else}}z{{else}}w{{/if}}', '1:34: error: template syntax error: a second "{{else}}" in one block — remove it, or make the one before it "{{else if …}}"'],
     ];
     for (const [text, message] of cases) expect(errorOf(text), text).toEqual([`m.sql:${message}`]);
   });

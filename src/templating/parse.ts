@@ -19,9 +19,12 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     handlebars ??= load('handlebars') as typeof import('handlebars');
     return { program: handlebars.parse(text), diagnostics: [] };
   } catch (e) {
+    const found = templateSyntaxError(e, file, lexerPosition(handlebars));
+    // The structure's explanation, in words and at the tag to fix, unless Handlebars stopped on a line
+    // before the problem starts: then that is the first problem of the file.
     const structure = tagStructureError(text);
-    if (structure) return { diagnostics: [error(`template syntax error: ${structure.message}`, file, structure.line, structure.col)] };
-    return { diagnostics: [templateSyntaxError(e, file, lexerPosition(handlebars))] };
+    const first = structure && (found.line === undefined || (structure.from ?? structure).line <= found.line);
+    return { diagnostics: [first ? error(`template syntax error: ${structure.message}`, file, structure.line, structure.col) : found] };
   }
 }
 
@@ -50,7 +53,7 @@ function templateSyntaxError(e: unknown, file: string, at: { line: number; col: 
 const EXPLANATIONS: [got: RegExp, expecting: string | undefined, message: string][] = [
   [/^EOF$/, undefined, 'the template ends inside {{ }} or an open {{#block}} — close it'],
   [/^INVALID$/, undefined, 'unexpected character inside {{ }}'],
-  [/^(INVERSE|OPEN_INVERSE_CHAIN)$/, undefined, 'a second "{{else}}" in one block — remove it, or make the first one "{{else if …}}"'],
+  [/^(INVERSE|OPEN_INVERSE_CHAIN)$/, undefined, 'a second "{{else}}" in one block — remove it, or make the one before it "{{else if …}}"'],
   [/^CLOSE/, 'CLOSE_SEXPR', '"(" is never closed — add ")"'],
   [/^CLOSE$/, 'CLOSE_UNESCAPED', '"{{{" is closed by "}}" — write "}}}"'],
   [/^CLOSE_UNESCAPED$/, undefined, '"{{" is closed by "}}}" — write "}}"'],

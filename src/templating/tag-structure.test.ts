@@ -29,6 +29,7 @@ describe('tagStructureError', () => {
   it('points at a close or an else outside any block', () => {
     expect(explain('a {{/if}} b')).toBe('1:3: "{{/if}}" closes no open block — remove it, or open the block with "{{#if …}}"');
     expect(explain('a\n {{else}} b')).toBe('2:2: "{{else}}" is outside any block — remove it, or move it between "{{#if …}}" and "{{/if}}"');
+    expect(explain('a {{^}} b')).toBe('1:3: "{{^}}" is outside any block — remove it, or move it between "{{#if …}}" and "{{/if}}"');
     expect(explain('{{#if a}}x{{else}}y{{^}}z')).toBe('1:1: "{{#if}}" opened here is never closed — add "{{/if}}"');
   });
 

@@ -6,7 +6,7 @@
  * the tag to fix and says how. It runs only on templates Handlebars refused, so it may give up
  * (on raw blocks) and leave the error to Handlebars' message.
  */
-export function tagStructureError(text: string): { message: string; line: number; col: number } | undefined {
+export function tagStructureError(text: string): StructureError | undefined {
   const blocks: Block[] = [];
   for (let open = nextOpen(text, 0); open >= 0; ) {
     if (text.startsWith('{{{{', open)) return undefined;
@@ -18,6 +18,14 @@ export function tagStructureError(text: string): { message: string; line: number
   }
   const unclosed = blocks.pop();
   return unclosed && at(text, unclosed.open, `"{{${unclosed.sigil}${unclosed.name}}}" opened here is never closed — add "{{/${unclosed.name}}}"`);
+}
+
+/** The tag to fix; `from`, when the problem starts at an earlier tag (the block a wrong close should have closed). */
+export interface StructureError {
+  message: string;
+  line: number;
+  col: number;
+  from?: { line: number; col: number };
 }
 
 interface Block {
@@ -34,7 +42,8 @@ function blockProblem(text: string, open: number, blocks: Block[]): ReturnType<t
   BLOCK_TAG.lastIndex = open;
   const [, sigil, name, isElse] = BLOCK_TAG.exec(text) ?? [];
   if (isElse !== undefined || (sigil === '^' && !name)) {
-    return blocks.length === 0 ? at(text, open, '"{{else}}" is outside any block — remove it, or move it between "{{#if …}}" and "{{/if}}"') : undefined;
+    const tag = isElse === undefined ? '{{^}}' : '{{else}}';
+    return blocks.length === 0 ? at(text, open, `"${tag}" is outside any block — remove it, or move it between "{{#if …}}" and "{{/if}}"`) : undefined;
   }
   if (!sigil || !name) return undefined;
   if (sigil !== '/') {
@@ -44,8 +53,8 @@ function blockProblem(text: string, open: number, blocks: Block[]): ReturnType<t
   const block = blocks.pop();
   if (!block) return at(text, open, `"{{/${name}}}" closes no open block — remove it, or open the block with "{{#${name} …}}"`);
   if (block.name === name) return undefined;
-  const { line, col } = lineCol(text, block.open);
-  return at(text, open, `"{{/${name}}}" does not close "{{${block.sigil}${block.name}}}" opened at ${line}:${col} — add "{{/${block.name}}}" before it, or write "{{/${block.name}}}" instead`);
+  const from = lineCol(text, block.open);
+  return { ...at(text, open, `"{{/${name}}}" does not close "{{${block.sigil}${block.name}}}" opened at ${from.line}:${from.col} — add "{{/${block.name}}}" before it, or write "{{/${block.name}}}" instead`), from };
 }
 
 /** The next `{{` from `from` that opens a tag: `\{{` is text (up to the next `{{`), `\\{{` a backslash and a tag. */
