@@ -58,6 +58,11 @@ models:
     expect(d!.message).toMatch(/^invalid YAML: /);
   });
 
+  it('reports every key given twice, each at its place', () => {
+    const diagnostics = project('name: shop\nname: shop2\nvars:\n  a: 1\n  a: 2\n').diagnostics;
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(['2:1 invalid YAML: Map keys must be unique', '5:3 invalid YAML: Map keys must be unique']);
+  });
+
   it('reports only the first YAML error of a file: the others follow from it', () => {
     const diagnostics = project('name: shop\nmodels:\n  shop:\n    tests: [unique, not_null\n    columns:\n      - name: id\n').diagnostics;
     expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(['5:5 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']);

@@ -15,11 +15,16 @@ export interface YamlFile {
 export function parseYamlFile(file: string, text: string): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  // The parser's later errors mostly follow from its first (one missing "]" gave five): that one alone says what to fix.
-  const [first] = doc.errors;
-  if (first) {
-    const pos = lineCounter.linePos(first.pos[0]);
-    return { diagnostics: [error(`invalid YAML: ${firstLine(first.message)}`, file, pos.line, pos.col)] };
+  // The parser's later errors mostly follow from its first (one missing "]" gave five): that one says
+  // what to fix. A key given twice is a mistake of its own, wherever it is.
+  const reported = doc.errors.filter((e, i) => i === 0 || e.code === 'DUPLICATE_KEY');
+  if (reported.length > 0) {
+    return {
+      diagnostics: reported.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return error(`invalid YAML: ${firstLine(e.message)}`, file, pos.line, pos.col);
+      }),
+    };
   }
   const position = (offset: number) => {
     const p = lineCounter.linePos(offset);

@@ -2,7 +2,7 @@ import type { Session } from '../adapters/adapter.js';
 import type { GraphNode, NodeConfig } from '../graph/nodes.js';
 import type { ChangedRows, ChangeLog } from '../materializations/changed-rows.js';
 import type { LoadedProject } from '../project/load.js';
-import { columnOrExpression, isPlainColumn, quoteIdent, relationName } from '../util/sql.js';
+import { isPlainColumn, quoteIdent, relationName } from '../util/sql.js';
 import { BUILTIN_BY_NAME } from './builtins.js';
 import { nowUtcSql } from './compile-tests.js';
 import type { GenericTestPlan } from './nodes.js';
@@ -61,7 +61,7 @@ export function changedRowTest(plan: GenericTestPlan, config: NodeConfig, nodes:
   if (plan.test === 'unique') {
     // A delete+insert merge on this one key removed every old row with a written row's key.
     if (change.uniqueKeys.length === 1 && change.uniqueKeys[0] === plan.column) return build(written);
-    const value = columnOrExpression(plan.column!);
+    const value = quoteIdent(plan.column!);
     return build(`select * from ${table} where ${value} in (select ${value} from (${written}) n)`);
   }
   if (plan.test === 'unique_combination_of_columns') {

@@ -331,12 +331,17 @@ describe.concurrent('debug and clean', () => {
   });
 
   it('test and source freshness on a warehouse never built say so once, exit 2 and create nothing', async () => {
-    const dir = makeProject({ 'models/x.sql': 'select 1 as id\n', 'models/schema.yml': 'version: 2\nmodels:\n  - name: x\n    columns:\n      - name: id\n        tests: [not_null]\n' });
+    const sources = 'sources:\n  - name: app\n    freshness: { warn_after: { count: 1, period: day } }\n    loaded_at_field: at\n    tables: [{ name: events }]\n';
+    const dir = makeProject({ 'models/x.sql': 'select 1 as id\n', 'models/schema.yml': `version: 2\nmodels:\n  - name: x\n    columns:\n      - name: id\n        tests: [not_null]\n${sources}` });
     for (const command of [['test'], ['source', 'freshness']]) {
       const r = await runCli(command, dir);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe("error: warehouse warehouse.duckdb does not exist yet — run `modelrun build` first, or point the target's path in profiles.yml at a built warehouse");
     }
+    // A selector that matches nothing is still a warning, and nothing to do.
+    const none = await runCli(['test', '--select', 'nomatch'], dir);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('Nothing to do');
     expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
   });
 

@@ -5,6 +5,8 @@ describe('landed counts', () => {
   it('counts only the growth of an existing table as new; the other rows written were rewritten', () => {
     expect(landedCounts({ rows: 5, rowsBefore: 3713, rowsAfter: 3713 })).toEqual({ added: 0, rewritten: 5, reloaded: 0 });
     expect(landedCounts({ rows: 7, rowsBefore: 10, rowsAfter: 12 })).toEqual({ added: 2, rewritten: 5, reloaded: 0 });
+    // Two rows of one key (landed by append) upserted into one: the table shrank, nothing was added.
+    expect(landedCounts({ rows: 1, rowsBefore: 10, rowsAfter: 9 })).toEqual({ added: 0, rewritten: 1, reloaded: 0 });
   });
 
   it('counts a first load and a full refresh in the table, not in the rows written (a row updated while paging lands twice)', () => {

@@ -16,7 +16,8 @@ export interface LandedCounts {
  */
 export function landedCounts(o: Pick<TableOutcome, 'rows' | 'rowsBefore' | 'rowsAfter' | 'load'>): LandedCounts {
   if (o.rowsBefore !== undefined) {
-    const added = o.rowsAfter - o.rowsBefore;
+    // An upsert over keys that were landed twice before (by `append`) can shrink the table: nothing was added then.
+    const added = Math.max(0, o.rowsAfter - o.rowsBefore);
     return { added, rewritten: o.rows - added, reloaded: 0 };
   }
   // Counted in the table, not the rows written: a row updated while paging arrives twice.

@@ -62,7 +62,8 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
   const display = displayPath(project.config.dir, project.target.path);
   // A warehouse that does not exist yet is created only once the SQL has compiled and parsed.
   const create = !project.target.path.startsWith(':memory:') && !existsSync(project.target.path);
-  if (create && !command.types.some((t) => t === 'model' || t === 'seed')) throw new UserError([notBuilt(display, displayPath(project.config.dir, project.target.file))]);
+  const readsOnly = !command.types.some((t) => t === 'model' || t === 'seed');
+  if (create && readsOnly && (runnable.length > 0 || checks.length > 0)) throw new UserError([notBuilt(display, displayPath(project.config.dir, project.target.file))]);
   let warehouse: Warehouse = await openWarehouse(project.target, display, create ? 'read' : 'write');
   let results: NodeResult[] = [];
   let landed: NodeResult[] = [];
