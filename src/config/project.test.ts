@@ -63,6 +63,11 @@ models:
     expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(['2:1 invalid YAML: Map keys must be unique', '5:3 invalid YAML: Map keys must be unique']);
   });
 
+  it('reports a syntax error and a key given twice elsewhere, in file order', () => {
+    const diagnostics = project('name: shop\nvars:\n  a: 1\n  a: 2\nmodels:\n  shop:\n    tests: [unique, not_null\n    columns:\n      - name: id\n').diagnostics;
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(['4:3 invalid YAML: Map keys must be unique', '8:5 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']);
+  });
+
   it('reports only the first YAML error of a file: the others follow from it', () => {
     const diagnostics = project('name: shop\nmodels:\n  shop:\n    tests: [unique, not_null\n    columns:\n      - name: id\n').diagnostics;
     expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(['5:5 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']);

@@ -15,9 +15,12 @@ export interface YamlFile {
 export function parseYamlFile(file: string, text: string): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  // The parser's later errors mostly follow from its first (one missing "]" gave five): that one says
-  // what to fix. A key given twice is a mistake of its own, wherever it is.
-  const reported = doc.errors.filter((e, i) => i === 0 || e.code === 'DUPLICATE_KEY');
+  // A syntax error brings others that follow from it (one missing "]" gave five): the first one says
+  // what to fix. A key given twice is a mistake of its own, unless it stands where that error does.
+  const syntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  const reported = doc.errors
+    .filter((e) => e === syntax || (e.code === 'DUPLICATE_KEY' && e.pos[0] !== syntax?.pos[0]))
+    .sort((a, b) => a.pos[0] - b.pos[0]);
   if (reported.length > 0) {
     return {
       diagnostics: reported.map((e) => {

@@ -1,5 +1,5 @@
 /** End-to-end behaviour of the compiled CLI: commands, options, output formats and configuration lookup. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -328,6 +328,12 @@ describe.concurrent('debug and clean', () => {
     const message = `error: cannot create warehouse afile/w.duckdb: ${join(realpathSync(dir), 'afile')} is a file, not a folder — fix the target's path in profiles.yml\n`;
     expect(await runCli(['debug'], dir)).toMatchObject({ code: 2, stderr: message });
     expect(await runCli(['run'], dir)).toMatchObject({ code: 2, stderr: message });
+    // A symbolic link to nowhere does not exist, but no folder can be made through it either.
+    rmSync(join(dir, 'afile'));
+    symlinkSync('nowhere', join(dir, 'afile'));
+    const broken = `error: cannot create warehouse afile/w.duckdb: ${join(realpathSync(dir), 'afile')} is a broken symbolic link — fix the target's path in profiles.yml\n`;
+    expect(await runCli(['debug'], dir)).toMatchObject({ code: 2, stderr: broken });
+    expect(await runCli(['run'], dir)).toMatchObject({ code: 2, stderr: broken });
   });
 
   it('test and source freshness on a warehouse never built say so once, exit 2 and create nothing', async () => {
@@ -339,9 +345,11 @@ describe.concurrent('debug and clean', () => {
       expect(r.stderr.trim()).toBe("error: warehouse warehouse.duckdb does not exist yet — run `modelrun build` first, or point the target's path in profiles.yml at a built warehouse");
     }
     // A selector that matches nothing is still a warning, and nothing to do.
-    const none = await runCli(['test', '--select', 'nomatch'], dir);
-    expect(none.code).toBe(0);
-    expect(none.stdout).toContain('Nothing to do');
+    for (const command of [['test'], ['source', 'freshness']]) {
+      const none = await runCli([...command, '--select', 'nomatch'], dir);
+      expect(none.code).toBe(0);
+      expect(none.stdout).toContain('Nothing to do');
+    }
     expect(existsSync(join(dir, 'warehouse.duckdb'))).toBe(false);
   });
 

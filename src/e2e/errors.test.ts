@@ -191,11 +191,11 @@ describe.concurrent('templates', () => {
   it('a macro file that does not parse is one error at its place, not one more at each call of its macros and tests', async () => {
     const r = await compileModel('select {{cents "amount" 1 2 3}} as x, {{other}} as y\n', {
       // An example in a comment of the broken file declares nothing: "other" is defined once, in other.sql.
-      'macros/money.sql': '{{!-- e.g. {{#macro "other"}}2{{/macro}} --}}\n{{#macro "cents" column scale=2}}round({{column}} / 100.0, {{scale}){{/macro}}\n{{#test "positive" model column_name}}select 1{{/test}}\n',
+      'macros/money.sql': '{{~!-- e.g. {{#macro "other"}}2{{/macro}} --~}}\n{{!-- {{#test "other"}} --}}\n{{#macro "cents" column scale=2}}round({{column}} / 100.0, {{scale}){{/macro}}\n{{#test "positive" model column_name}}select 1{{/test}}\n',
       'macros/other.sql': '{{#macro "other"}}1{{/macro}}\n',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: x\n        tests: [positive]\n',
     });
-    expectStderr(r, ['macros/money.sql:2:60: error: template syntax error: "{{" opened here is never closed — add "}}"'], 2);
+    expectStderr(r, ['macros/money.sql:3:60: error: template syntax error: "{{" opened here is never closed — add "}}"'], 2);
   });
 
   it('a syntax error in the middle of a line points at its real column', async () => {

@@ -68,7 +68,7 @@ export function parseMacroFile(text: string, file: string): MacroFile {
  */
 function declaredIn(text: string, file: string): MacroDef[] {
   // Comments are blanked (their line breaks kept, for positions): an example in one declares nothing.
-  const code = text.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (comment) => comment.replace(/[^\n]/g, ' '));
+  const code = text.replace(/\{\{~?!--[\s\S]*?--~?\}\}|\{\{~?![\s\S]*?\}\}/g, (comment) => comment.replace(/[^\n]/g, ' '));
   return [...code.matchAll(DECLARATION)].map((m) => ({
     kind: m[1] as MacroDef['kind'],
     name: m[2]!,

@@ -11,6 +11,7 @@ describe('parseTemplate', () => {
 
   it('reports the first problem of the file when Handlebars stops before the structure goes wrong', () => {
     expect(errorOf('select {{x y=}}\n\n{{#if a}}\n')).toEqual(['m.sql:1:14: error: template syntax error: a name or a value is missing before "}}"']);
+    expect(errorOf('select {{x y=}} {{/if}}')).toEqual(['m.sql:1:14: error: template syntax error: a name or a value is missing before "}}"']);
     // Handlebars reports a block closed by another name at its opening, two lines before the close: one problem.
     expect(errorOf('{{#if a}}\n  {{#each b}}\n  x\n{{/if}}\n')).toEqual(['m.sql:4:1: error: template syntax error: "{{/if}}" does not close "{{#each}}" opened at 2:3 — add "{{/each}}" before it, or write "{{/each}}" instead']);
   });

@@ -20,10 +20,11 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     return { program: handlebars.parse(text), diagnostics: [] };
   } catch (e) {
     const found = templateSyntaxError(e, file, lexerPosition(handlebars));
-    // The structure's explanation, in words and at the tag to fix, unless Handlebars stopped on a line
-    // before the problem starts: then that is the first problem of the file.
+    // The structure's explanation, in words and at the tag to fix, unless Handlebars stopped before the
+    // problem starts: then that is the first problem of the file.
     const structure = tagStructureError(text);
-    const first = structure && (found.line === undefined || (structure.from ?? structure).line <= found.line);
+    const start = structure && (structure.from ?? structure);
+    const first = start && (found.line === undefined || start.line < found.line || (start.line === found.line && start.col <= (found.col ?? Infinity)));
     return { diagnostics: [first ? error(`template syntax error: ${structure.message}`, file, structure.line, structure.col) : found] };
   }
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { duckdbApi } from './node-api.js';
 import type { Target } from '../../config/profiles.js';
@@ -12,7 +12,11 @@ export async function openWarehouse(target: Target, displayPath: string, mode: '
   if (!inMemory) {
     const problem = cannotCreate(target, displayPath);
     if (problem) throw new UserError([problem]);
-    mkdirSync(dirname(target.path), { recursive: true });
+    try {
+      mkdirSync(dirname(target.path), { recursive: true });
+    } catch (e) {
+      throw new UserError([error(`cannot create warehouse ${displayPath}: ${e instanceof Error ? e.message : String(e)} — fix the target's path in ${target.file}`)]);
+    }
   }
   const options = Object.fromEntries(Object.entries(target.settings).map(([k, v]) => [k, String(v)]));
   if (mode === 'read' && !inMemory) options.access_mode = 'READ_ONLY';
@@ -32,14 +36,24 @@ export async function openWarehouse(target: Target, displayPath: string, mode: '
 export function cannotCreate(target: Target, displayPath: string): Diagnostic | undefined {
   if (existsSync(target.path)) return undefined;
   let dir = dirname(target.path);
-  while (!existsSync(dir)) dir = dirname(dir);
+  // lstat, not exists: a symbolic link to nowhere (or to itself) does not exist, but mkdir cannot pass it.
+  while (!lstatIfAny(dir)) dir = dirname(dir);
   const fail = (why: string) => error(`cannot create warehouse ${displayPath}: ${dir} ${why} — fix the target's path in ${target.file}`);
+  if (!existsSync(dir)) return fail('is a broken symbolic link');
   if (!statSync(dir).isDirectory()) return fail('is a file, not a folder');
   try {
     accessSync(dir, constants.W_OK);
     return undefined;
   } catch {
     return fail('is not writable');
+  }
+}
+
+function lstatIfAny(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 
