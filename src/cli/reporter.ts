@@ -5,6 +5,8 @@ import { formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
 export interface Reporter {
   info(message: string): void;
   diagnostic(d: Diagnostic): void;
+  /** A node that errored, in the run's closing list: beside the other output for people, an error event for machines. */
+  runError(d: Diagnostic): void;
   nodeStart(index: number, total: number, uniqueId: string, description: string): void;
   nodeDone(index: number, total: number, description: string, result: NodeResult): void;
   summary(line: string, counts: Record<string, number>, elapsed: number): void;
@@ -43,6 +45,10 @@ class TextReporter implements Reporter {
   diagnostic(d: Diagnostic): void {
     const line = formatDiagnostic(d);
     this.err.write(this.paint(line, d.level === 'error' ? 'red' : 'yellow') + '\n');
+  }
+
+  runError(d: Diagnostic): void {
+    this.info(formatDiagnostic(d));
   }
 
   nodeStart(index: number, total: number, _id: string, description: string): void {
@@ -92,6 +98,10 @@ class JsonReporter implements Reporter {
 
   diagnostic(d: Diagnostic): void {
     this.emit('diagnostic', d.level, { msg: formatDiagnostic(d), file: d.file, line: d.line, col: d.col, message: d.message });
+  }
+
+  runError(d: Diagnostic): void {
+    this.diagnostic(d);
   }
 
   nodeStart(index: number, total: number, uniqueId: string, description: string): void {

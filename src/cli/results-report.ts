@@ -1,7 +1,6 @@
 import type { NodeResult } from '../execute/results.js';
 import { isFailure } from '../execute/results.js';
 import type { LoadedProject } from '../project/load.js';
-import { formatDiagnostic } from '../util/diagnostics.js';
 import { countByType, plural } from './pipeline.js';
 import type { Reporter } from './reporter.js';
 
@@ -24,7 +23,7 @@ export function reportResults(project: LoadedProject, results: readonly NodeResu
     for (const r of errors) {
       const node = project.nodes.get(r.uniqueId)!;
       const what = node.resourceType === 'source' ? '' : `${node.resourceType} ${node.name}: `;
-      reporter.info(formatDiagnostic({ level: 'error', message: `${what}${r.message}`, file: r.file, line: r.line }));
+      reporter.runError({ level: 'error', message: `${what}${r.message}`, file: r.file, line: r.line });
     }
   }
   const failing = results.filter((r) => (r.status === 'fail' || r.status === 'warn') && project.nodes.get(r.uniqueId)!.resourceType === 'test');

@@ -461,6 +461,10 @@ describe.concurrent('run output', () => {
       message: 'unknown model property "descripton" — did you mean "description"? (ignored)',
     });
     expect(events.find((e) => e.event === 'node_finished' && e.status === 'error')).toMatchObject({ unique_id: 'model.test_project.c', file: 'models/c.sql', line: 1 });
+    // The closing list of errors: an error event with its place, not text in an info event.
+    expect(events.filter((e) => e.event === 'diagnostic' && e.level === 'error')).toEqual([
+      expect.objectContaining({ file: 'models/c.sql', line: 1, message: expect.stringMatching(/^model c: Binder Error: Referenced column "nope" not found/) }),
+    ]);
     expect(events[events.length - 1]).toMatchObject({ event: 'summary', PASS: 2, ERROR: 1, TOTAL: 3 });
   });
 
