@@ -830,14 +830,15 @@ describe.concurrent('seeds', () => {
 
   it.each([
     ['an unterminated quote', 'id,name\n1,"a"\n2,"b\n3,c\n', 3],
-    ['a row with too many fields', 'id,name\n1,a\n2,b,extra\n3,c\n', 3],
-    ['a row with too few fields', 'id,name\n1,a\n2,b\n3\n', 4],
-  ])('a CSV with %s fails the seed (exit 1) naming the CSV file and line', async (_what, csv, lineNo) => {
+    ['a row with too many fields', 'id,name\n1,a\n2,b,extra,more\n3,c\n', 3, "the header has 2 columns, this row more than 2 fields — give every row the header's columns (quote a value that holds a comma)"],
+    ['a row with too few fields', 'id,name\n1,a\n2,b\n3\n', 4, "the header has 2 columns, this row 1 field — give every row the header's columns (quote a value that holds a comma)"],
+  ])('a CSV with %s fails the seed (exit 1) naming the CSV file and line', async (_what, csv, lineNo, reason?: string) => {
     const dir = project({ 'seeds/broken.csv': csv });
     const r = await runCli(['seed'], dir);
     expectExit(r, 1);
     expectSummary(r, { PASS: 0, ERROR: 1, SKIP: 0, TOTAL: 1 });
     expect(errorLine(r, 'seed broken')).toMatch(new RegExp(`^seeds/broken\\.csv:${lineNo}: error: seed broken: malformed CSV`));
+    if (reason) expect(errorLine(r, 'seed broken')).toBe(`seeds/broken.csv:${lineNo}: error: seed broken: malformed CSV: ${reason}`);
     expect(await relations(dir)).toEqual({});
   });
 });

@@ -203,7 +203,13 @@ export function describeSeedError(e: unknown): { message: string; line?: number 
   if (!line) return { message: lines[0] ?? raw };
   const reason = lines.find((l) => /^(Expected Number of Columns|Value with|Error when converting|Could not convert|Invalid unicode|Maximum line size)/i.test(l)) ?? lines[0]!;
   const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(reason);
-  return { message: `malformed CSV: ${columns ? `expected ${columns[1]} columns, found ${columns[2]}` : reason.replace(/\.$/, '')}`, line: Number(line) };
+  return { message: `malformed CSV: ${columns ? fieldCount(Number(columns[1]), Number(columns[2])) : reason.replace(/\.$/, '')}`, line: Number(line) };
+}
+
+/** DuckDB stops counting a row's fields one past the header's, so "found" is then a floor. */
+function fieldCount(expected: number, found: number): string {
+  const what = found > expected ? `more than ${expected} fields` : `${found} field${found === 1 ? '' : 's'}`;
+  return `the header has ${expected} columns, this row ${what} — give every row the header's columns (quote a value that holds a comma)`;
 }
 
 function writeRunSql(targetDir: string, projectName: string, path: string, statements: readonly string[]): void {
