@@ -29,6 +29,11 @@ charts:
     sql: select date, sum(total_uploads) as uploads from {{ref "fact_daily_kpis"}} group by date order by date
     x: date
     series: uploads
+  - title: Nothing yet
+    kind: bar
+    sql: select date, total_uploads from {{ref "fact_daily_kpis"}} where false
+    x: date
+    series: total_uploads
 `;
 
 type Row = Record<string, string | number | boolean | null>;
@@ -56,6 +61,8 @@ interface Drawn {
   value?: string;
   figures: Record<string, string>[];
   error?: string;
+  empty?: string;
+  canvas: boolean;
 }
 
 async function drawnCharts(page: Page): Promise<Drawn[]> {
@@ -70,6 +77,8 @@ async function drawnCharts(page: Page): Promise<Drawn[]> {
         value: card.querySelector('.dashboard-number')?.getAttribute('data-value') ?? undefined,
         figures: [...card.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.column!, td.dataset.value!]))),
         error: card.querySelector('.dashboard-error')?.textContent ?? undefined,
+        empty: card.querySelector('.dashboard-empty')?.textContent ?? undefined,
+        canvas: canvas !== null,
       };
     }),
   );
@@ -210,7 +219,7 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     expect(await page.textContent('#dashboard-tests .dashboard-ok')).toBe('No failing tests.');
   });
 
-  it('shows a failing query in its chart and still draws the others', async () => {
+  it('shows a failing query in its chart, says so for a query without rows, and still draws the others', async () => {
     expect(brokenGenerated.diagnostics.map((d) => `${d.file}:${d.line}: ${d.level}`)).toEqual(['dashboard.yml:5: error']);
     const broken = await watchedPage(browser);
     await broken.page.goto(pathToFileURL(join(dir, 'target', 'broken', 'dashboard.html')).href);
@@ -219,6 +228,7 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     expect(drawn[0]!.error).toMatch(/^Binder Error: Referenced column "tool_nam" not found/);
     expect(drawn[1]).toMatchObject({ error: undefined, labels: chart('Daily uploads, processing and downloads').labels });
     expect(await paintedShare(broken.page, 'Uploads')).toBeGreaterThan(0.01);
+    expect(drawn[2]).toMatchObject({ canvas: false, empty: 'No rows: the query returned nothing.' });
     expect(broken.problems).toEqual([]);
     await broken.page.close();
   });

@@ -121,6 +121,10 @@
     }
     // A number card's value is its figure; the other kinds list theirs in a table.
     if (chart.kind === 'number') return { card: card, draw: function () { drawNumber(chart, body); } };
+    if (chart.rows.length === 0) {
+      body.appendChild(el('p', { class: 'dashboard-muted dashboard-empty', text: 'No rows: the query returned nothing.' }));
+      return { card: card, draw: function () {} };
+    }
     var figures = figuresTable(chart);
     if (chart.kind === 'table') {
       body.appendChild(el('div', { class: 'dashboard-table-wrap' }, [figures]));

@@ -10,14 +10,15 @@ const {
 export type JsonCell = string | number | boolean | null;
 
 /**
- * One DuckDB value as JSON: integers of any width and decimals become numbers (a chart plots them;
- * beyond 2^53 they lose their last digits, which no KPI reaches), dates stay `YYYY-MM-DD`, timestamps
- * become ISO instants in UTC (modelrun stores UTC), and anything else its DuckDB text.
+ * One DuckDB value as JSON: integers and decimals become numbers (a chart plots them), except
+ * integers beyond 2^53, which a number would round (a surrogate key in a table chart): those stay
+ * their exact digits as text. Dates stay `YYYY-MM-DD`, timestamps become ISO instants in UTC
+ * (modelrun stores UTC), and anything else its DuckDB text.
  */
 export function toJsonCell(value: DuckDBValue): JsonCell {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBDateValue) return value.toString();
   const millis = epochMillis(value);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runQuery } from './run-query.js';
 
 describe('runQuery', () => {
-  it('turns every DuckDB type a KPI query returns into JSON: numbers, dates, UTC instants, text', async () => {
+  it('turns every DuckDB type a KPI query returns into JSON: numbers (integers past 2^53 as their exact digits), dates, UTC instants, text', async () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
@@ -24,7 +24,7 @@ describe('runQuery', () => {
             { name: 'forever', type: 'TIMESTAMP' }, { name: 'span', type: 'INTERVAL' }, { name: 'list', type: 'INTEGER[]' }, { name: 'name', type: 'VARCHAR' },
           ],
           rows: [[
-            42, 9007199254740992, 1.7014118346046923e38, 12.345, 0.5, null, true, null,
+            42, '9007199254740993', '170141183460469231731687303715884105727', 12.345, 0.5, null, true, null,
             '2026-10-31', '2026-10-31T23:51:16.183Z', '2026-10-31T23:51:16.183Z',
             '2026-10-31T23:51:16.000Z', '2026-10-31T23:51:16.500Z', '2026-10-31T23:51:16.123Z',
             'infinity', '01:30:00', '[1, 2]', 'Merge PDF',
