@@ -128,9 +128,23 @@ function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNo
     columns: Object.fromEntries((spec?.columns ?? []).map((c) => [c.name, { name: c.name, description: c.description ?? '', data_type: c.dataType ?? null }])),
     depends_on: { nodes: node.dependsOn, macros: [] },
   });
-  const raw = project.sourceText.jsonText(node.path)?.json ?? '""';
+  const plan = project.genericTests.get(node.uniqueId);
+  const raw = plan ? JSON.stringify(declaringYaml(project.sourceText.get(plan.file) ?? '', plan.line)) : (project.sourceText.jsonText(node.path)?.json ?? '""');
   const code = compiled === undefined ? '' : `,"compiled_code":${compiled.sqlJson ?? JSON.stringify(compiled.sql)}`;
   return `${fields.slice(0, -1)},"raw_code":${raw},"compiled":${compiled !== undefined}${code}}`;
+}
+
+/**
+ * A generic test's source: the YAML lines that declare it (its line, and those indented under it,
+ * dedented), not the whole schema file, which every test of the file would otherwise carry.
+ */
+function declaringYaml(text: string, line: number): string {
+  const lines = text.split('\n');
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const first = lines[line - 1] ?? '';
+  let end = line;
+  while (end < lines.length && lines[end]!.trim() !== '' && indent(lines[end]!) > indent(first)) end++;
+  return lines.slice(line - 1, end).map((l) => l.slice(indent(first))).join('\n');
 }
 
 function sourceEntry(project: LoadedProject, node: GraphNode): Record<string, unknown> {

@@ -848,6 +848,34 @@ describe.concurrent('seeds', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe.concurrent('artifacts', () => {
+  it("gives a generic test the YAML lines that declare it as raw_code, not its whole schema file", async () => {
+    const dir = project({
+      'models/orders.sql': 'select 1 as id, 1 as customer_id\n',
+      'models/customers.sql': 'select 1 as id\n',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: id',
+        '        tests: [unique, not_null]',
+        '      - name: customer_id',
+        '        tests:',
+        '          - relationships:',
+        '              to: ref("customers")',
+        '              field: id',
+        '  - name: customers',
+        '',
+      ].join('\n'),
+    });
+    expectExit(await runCli(['compile'], dir), 0);
+    const nodes = (JSON.parse(read(dir, 'target/manifest.json')) as { nodes: Record<string, { raw_code: string }> }).nodes;
+    const raw = (prefix: string) => Object.entries(nodes).find(([id]) => id.startsWith(`test.${PROJECT}.${prefix}`))![1].raw_code;
+    expect(raw('unique_orders_id')).toBe('tests: [unique, not_null]');
+    expect(raw('relationships_orders_customer_id')).toBe('- relationships:\n    to: ref("customers")\n    field: id');
+    expect(nodes[`model.${PROJECT}.orders`]!.raw_code).toBe('select 1 as id, 1 as customer_id\n');
+  });
+
   it('writes run_results.json, manifest.json, target/compiled and target/run', async () => {
     const dir = project({
       'seeds/raw_people.csv': CSV_PEOPLE,
