@@ -299,6 +299,24 @@ describe.concurrent('graph', () => {
     ], 2);
   });
 
+  it('two nodes that build one table, through alias or schema, or landing', async () => {
+    const dir = makeProject({
+      'seeds/statuses.csv': 'status\nplaced\n',
+      'models/statuses_v2.sql': '{{config alias="Statuses"}}\nselect 1 as id\n',
+      'models/a.sql': '{{config materialized="incremental" alias="t"}}\nselect 1 as id\n',
+      'models/b.sql': '{{config materialized="table" alias="t"}}\nselect 1 as id\n',
+      'models/eph.sql': '{{config materialized="ephemeral" alias="t"}}\nselect 1 as id\n',
+      'models/events.sql': '{{config schema="raw"}}\nselect 1 as id\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: app\n    schema: raw\n    loader: supabase\n    tables:\n      - name: events\n        primary_key: id\n        cursor_field: id\n',
+    });
+    const r = await runCli(['compile'], dir);
+    expectStderr(r, [
+      'models/b.sql:1:1: error: model b and model a (models/a.sql) both build the table main.t — give one of them another alias or schema',
+      'models/statuses_v2.sql:1:1: error: model statuses_v2 and seed statuses (seeds/statuses.csv) both build the table main.Statuses — give one of them another alias or schema',
+      'models/sources.yml:1:1: error: source app.events and model events (models/events.sql) both build the table raw.events — give one of them another alias or schema',
+    ], 2);
+  });
+
   it('an undeclared source', async () => {
     const dir = makeProject({ 'models/a.sql': 'select *\nfrom {{source "raw" "orders"}}\n' });
     const r = await runCli(['compile'], dir);

@@ -240,9 +240,11 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
   }
   cache.keep(cachedModels, cachedIds);
   const sourceIds = new Map<string, string>();
+  const landedSources = new Set<string>();
   for (const spec of sources) {
     for (const node of sourceNodes(config, spec)) {
       if (!node.config.enabled) continue;
+      if (spec.loader?.toLowerCase() === 'supabase') landedSources.add(node.uniqueId);
       const key = `${node.sourceName}.${node.tableName}`;
       if (sourceIds.has(key)) {
         diagnostics.push(error(`source table ${key} is declared twice — keep one declaration`, spec.file, spec.line, spec.col));
@@ -259,6 +261,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
       diagnostics.push({ level: 'warn', message: `${kind} "${spec.name}" is described here but has no ${kind === 'model' ? '.sql' : '.csv'} file${didYouMean(spec.name, names)}`, file: spec.file, line: spec.line, col: spec.col });
     }
   }
+  diagnostics.push(...sharedTableErrors([...nodes.values()].filter((n) => writesTable(n, landedSources))));
   for (const m of parsedModels) resolveEdges(m, byName, sourceIds, diagnostics);
   const genericTests = buildGenericTests(config, target.schema, resources, sources, macros, { byName, sourceIds, nodes }, diagnostics);
   for (const t of genericTests.values()) nodes.set(t.node.uniqueId, t.node);
@@ -271,6 +274,32 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
     genericTests: new Map([...genericTests].map(([id, t]) => [id, t.plan])),
     resourceSpecs: resources, sourceSpecs: sources, diagnostics,
   };
+}
+
+/** Models stored in the warehouse, seeds, and the sources landing fills: each owns its table. */
+function writesTable(node: GraphNode, landedSources: ReadonlySet<string>): boolean {
+  if (node.resourceType === 'model') return node.config.materialized !== 'ephemeral';
+  return node.resourceType === 'seed' || landedSources.has(node.uniqueId);
+}
+
+/**
+ * Two nodes that build one table (through `alias` or `schema`; DuckDB compares names without case)
+ * would overwrite each other, and what a run remembers about a table would belong to neither.
+ */
+function sharedTableErrors(writers: readonly GraphNode[]): Diagnostic[] {
+  const owners = new Map<string, GraphNode>();
+  const errors: Diagnostic[] = [];
+  for (const node of writers) {
+    const key = `${node.schema}.${node.identifier}`.toLowerCase();
+    const first = owners.get(key);
+    if (!first) owners.set(key, node);
+    else errors.push(error(`${describe(node)} and ${describe(first)} (${first.path}) both build the table ${node.schema}.${node.identifier} — give one of them another alias or schema`, node.path, 1, 1));
+  }
+  return errors;
+}
+
+function describe(node: GraphNode): string {
+  return `${node.resourceType} ${node.resourceType === 'source' ? `${node.sourceName}.${node.tableName}` : node.name}`;
 }
 
 /**
