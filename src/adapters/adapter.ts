@@ -28,6 +28,7 @@ export interface Warehouse {
   close(): void;
 }
 
+/** A relation's key: DuckDB resolves names without regard to case, so the model aliased Statuses is the table statuses. */
 export function relationKey(schema: string, name: string): string {
-  return `${schema}.${name}`;
+  return `${schema}.${name}`.toLowerCase();
 }

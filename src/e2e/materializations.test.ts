@@ -158,6 +158,16 @@ describe.concurrent('view', () => {
     expect(await scalar(dir, 'select count(*) from main.people')).toBe(3);
   });
 
+  it('rebuilds a table or view whose alias changed only in case (DuckDB names ignore case)', async () => {
+    const dir = project({ 'models/people.sql': '{{config materialized="table" alias="people"}}\nselect 1 as id\n' });
+    expectExit(await build(dir), 0);
+    writeFile(dir, 'models/people.sql', '{{config materialized="table" alias="People"}}\nselect 2 as id\n');
+    expectExit(await build(dir), 0);
+    writeFile(dir, 'models/people.sql', '{{config materialized="view" alias="PEOPLE"}}\nselect 3 as id\n');
+    expectExit(await build(dir), 0);
+    expect(await rows(dir, 'select id from main.people')).toEqual([{ id: 3 }]);
+  });
+
   it('switches a model from table to view and back again', async () => {
     const dir = project({
       'seeds/raw_people.csv': CSV_PEOPLE,
