@@ -22,6 +22,8 @@ export interface SiteNode {
   /** Folder of the node below its project (fqn without project and name): the lineage overview clusters by it. */
   group: string;
   tags: string[];
+  /** Its column names, which search matches too: analysts look tables up by the column they need. */
+  columns: string[];
   materialized: string | null;
   /** The last run's (or freshness check's) raw status, and its colour class. */
   status: string | null;
@@ -96,6 +98,9 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
     const run = runs.get(n.unique_id);
     const fresh = freshness.get(n.unique_id);
     const status = n.resource_type === 'source' ? (fresh?.status ?? null) : (run?.status ?? null);
+    const entry = catalog?.nodes[n.unique_id] ?? catalog?.sources[n.unique_id];
+    const detail = nodeDetails(n, entry, columnsNote(n, entry, context.warehouse), run, fresh);
+    details.push(detail);
     nodes.push({
       id: n.unique_id,
       type: n.resource_type,
@@ -104,6 +109,7 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
       path: n.original_file_path,
       group: n.fqn.slice(1, -1).join('/'),
       tags: n.tags,
+      columns: detail.columns.map((c) => c.name),
       // A test's `test` materialization says nothing its type badge does not.
       materialized: n.resource_type === 'source' || n.resource_type === 'test' ? null : (n.config.materialized ?? null),
       status,
@@ -111,8 +117,6 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
       parents: (manifest.parent_map[n.unique_id] ?? []).map((p) => position.get(p)).filter((p): p is number => p !== undefined),
       chunk: Math.floor(i / CHUNK_SIZE),
     });
-    const entry = catalog?.nodes[n.unique_id] ?? catalog?.sources[n.unique_id];
-    details.push(nodeDetails(n, entry, columnsNote(n, entry, context.warehouse), run, fresh));
   });
   return {
     index: {

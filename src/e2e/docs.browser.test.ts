@@ -100,6 +100,10 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
     await expect.poll(() => page.locator('.cards .card').count()).toBeGreaterThan(0);
     expect(await page.locator('.site-nav a#dashboard-link').isVisible()).toBe(true);
     expect(await page.locator('.site-nav a#dashboard-link').getAttribute('href')).toBe('dashboard.html');
+    // A column name finds the tables that have it.
+    await page.fill('#search', 'country');
+    expect(await page.locator('#node-list a[data-id="model.test_project.customer_orders"]').count()).toBe(1);
+    expect(await page.locator('#node-list a[data-id="model.test_project.customers"]').count()).toBe(0);
     await searchAndOpen(page, 'customer_ord', 'model.test_project.customer_orders');
     expect(await page.locator('#node-title').textContent()).toBe('customer_orders');
     await page.locator('table.columns').waitFor();

@@ -16,7 +16,7 @@
   nodes.forEach(function (n, i) {
     byId[n.id] = i;
     n.children = [];
-    n.hay = (n.label + ' ' + n.name + ' ' + n.path + ' ' + n.tags.join(' ')).toLowerCase();
+    n.hay = (n.label + ' ' + n.name + ' ' + n.path + ' ' + n.tags.join(' ') + ' ' + n.columns.join(' ')).toLowerCase();
   });
   nodes.forEach(function (n, i) { n.parents.forEach(function (p) { nodes[p].children.push(i); }); });
 
