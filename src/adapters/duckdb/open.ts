@@ -32,7 +32,7 @@ export async function openWarehouse(target: Target, displayPath: string, mode: '
   }
 }
 
-/** Why the target's warehouse file could not be created (its nearest existing folder is a file, or read-only), if it could not. */
+/** Why the target's warehouse file could not be created (the nearest existing entry on its path is a file, a broken symbolic link, or a read-only folder), if it could not. */
 export function cannotCreate(target: Target, displayPath: string): Diagnostic | undefined {
   if (existsSync(target.path)) return undefined;
   let dir = dirname(target.path);
