@@ -12,7 +12,8 @@ import { nodeRenderContext, type RenderProject } from './render-context.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import { quoteIdent, relationName } from '../util/sql.js';
 import { cteName, injectCtes } from './ephemeral.js';
-import { lineOfOffset, templateLineFor, templatePositionFor } from './line-map.js';
+import { lineOfOffset } from '../util/text-position.js';
+import { templateLineFor, templatePositionFor } from './line-map.js';
 
 export interface CompiledNode {
   uniqueId: string;

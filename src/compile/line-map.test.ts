@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineOfOffset, templateLineFor, templatePositionFor } from './line-map.js';
+import { lineOfOffset } from '../util/text-position.js';
+import { templateLineFor, templatePositionFor } from './line-map.js';
 
 describe('templateLineFor', () => {
   const template = ['{{config materialized="table"}}', 'select', '  {{cents "amount"}} as amount,', '  bad_column', 'from {{ref "a"}}', 'where 1 = 1'].join('\n');

@@ -1,3 +1,5 @@
+import { lineCol } from '../util/text-position.js';
+
 /**
  * Maps a line of rendered SQL back to the template line it came from. Rendering loses positions,
  * so the two texts are aligned: a template line matches a rendered line when its text around the
@@ -21,21 +23,13 @@ export function templateLineFor(rendered: string, template: string, renderedLine
  * has none); after a mustache the rendered columns no longer match the template's.
  */
 export function templatePositionFor(rendered: string, template: string, offset: number): { line: number; col?: number } {
-  const renderedLine = lineOfOffset(rendered, offset);
+  const { line: renderedLine, col } = lineCol(rendered, offset);
   const line = templateLineFor(rendered, template, renderedLine);
-  const col = offset - (rendered.lastIndexOf('\n', offset - 1) + 1) + 1;
   const renderedText = rendered.split('\n')[renderedLine - 1] ?? '';
   const templateText = template.split('\n')[line - 1] ?? '';
   const mustache = templateText.indexOf('{{');
   const sameText = mustache === -1 ? renderedText === templateText && col <= templateText.length : renderedText.startsWith(templateText.slice(0, mustache)) && col <= mustache;
   return sameText ? { line, col } : { line };
-}
-
-/** 1-based line of a character offset. */
-export function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 function normalise(line: string): string {

@@ -72,6 +72,11 @@ export interface SourceSpec extends Located {
   tables: SourceTableSpec[];
 }
 
+/** A source whose tables modelrun lands from Supabase (`loader: supabase`, in any case). */
+export function landsFromSupabase(source: Pick<SourceSpec, 'loader'>): boolean {
+  return source.loader?.toLowerCase() === 'supabase';
+}
+
 export interface SchemaFile {
   resources: ResourceSpec[];
   sources: SourceSpec[];

@@ -1,4 +1,4 @@
-import type { SourceSpec, SourceTableSpec } from '../config/schema-yaml.js';
+import { landsFromSupabase, type SourceSpec, type SourceTableSpec } from '../config/schema-yaml.js';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 
 /** One table of a `loader: supabase` source, with its landing settings validated. */
@@ -44,7 +44,7 @@ export function supabaseTables(projectName: string, sources: readonly SourceSpec
   const tables: ExtractTable[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const source of sources) {
-    if (source.loader?.toLowerCase() !== 'supabase') continue;
+    if (!landsFromSupabase(source)) continue;
     for (const t of source.tables) {
       const parsed = tableConfig(projectName, source, t, diagnostics);
       if (parsed) tables.push(parsed);

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { relationKey } from '../adapters/adapter.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { loadProject, type ProjectConfig } from '../config/project.js';
 import { loadTarget, type Target } from '../config/profiles.js';
-import { readSchemaFile, type ResourceSpec, type SourceSpec } from '../config/schema-yaml.js';
+import { landsFromSupabase, readSchemaFile, type ResourceSpec, type SourceSpec } from '../config/schema-yaml.js';
 import { isRecord, parseYamlFile } from '../config/yaml-file.js';
 import { findCycle, topologicalOrder } from '../graph/dag.js';
 import type { GraphNode } from '../graph/nodes.js';
@@ -244,7 +245,7 @@ function buildProject(settings: ProjectSettings, diagnostics: Diagnostic[]): Loa
   for (const spec of sources) {
     for (const node of sourceNodes(config, spec)) {
       if (!node.config.enabled) continue;
-      if (spec.loader?.toLowerCase() === 'supabase') landedSources.add(node.uniqueId);
+      if (landsFromSupabase(spec)) landedSources.add(node.uniqueId);
       const key = `${node.sourceName}.${node.tableName}`;
       if (sourceIds.has(key)) {
         diagnostics.push(error(`source table ${key} is declared twice — keep one declaration`, spec.file, spec.line, spec.col));
@@ -290,7 +291,7 @@ function sharedTableErrors(writers: readonly GraphNode[]): Diagnostic[] {
   const owners = new Map<string, GraphNode>();
   const errors: Diagnostic[] = [];
   for (const node of writers) {
-    const key = `${node.schema}.${node.identifier}`.toLowerCase();
+    const key = relationKey(node.schema, node.identifier);
     const first = owners.get(key);
     if (!first) owners.set(key, node);
     else errors.push(error(`${describe(node)} and ${describe(first)} (${first.path}) both build the table ${node.schema}.${node.identifier} — give one of them another alias or schema`, node.path, 1, 1));

@@ -2,7 +2,7 @@ import { error, type Diagnostic } from '../util/diagnostics.js';
 import { analyzeTemplate, MODEL_VARIABLES, type MacroSignature, type TemplateAnalysis } from './analyze.js';
 import { NOT_LITERAL, isPath, literalValue, position, type Literal, type Program } from './ast.js';
 import { parseTemplate } from './parse.js';
-import { lineCol } from './tag-structure.js';
+import { lineCol } from '../util/text-position.js';
 
 /**
  * A project macro, written in a macro file as

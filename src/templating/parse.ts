@@ -23,10 +23,14 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     // The structure's explanation, in words and at the tag to fix, unless Handlebars stopped before the
     // problem starts: then that is the first problem of the file.
     const structure = tagStructureError(text);
-    const start = structure && (structure.from ?? structure);
-    const first = start && (found.line === undefined || start.line < found.line || (start.line === found.line && start.col <= (found.col ?? Infinity)));
+    const first = structure && startsNoLater(structure.from ?? structure, found);
     return { diagnostics: [first ? error(`template syntax error: ${structure.message}`, file, structure.line, structure.col) : found] };
   }
+}
+
+function startsNoLater(at: { line: number; col: number }, d: Diagnostic): boolean {
+  if (d.line === undefined) return true;
+  return at.line < d.line || (at.line === d.line && at.col <= (d.col ?? Infinity));
 }
 
 /** Where Handlebars' lexer stopped: more exact than the column its message implies, which counts from an excerpt. */

@@ -1,3 +1,5 @@
+import { lineCol } from '../util/text-position.js';
+
 /**
  * Handlebars reports a syntax error where its parser gave up, in its token names: a `{{` left
  * open shows up at the next tag, lines later, as "got 'OPEN_ENDBLOCK'". When Handlebars refuses a
@@ -95,9 +97,3 @@ function at(text: string, offset: number, message: string): { message: string; l
   return { message, ...lineCol(text, offset) };
 }
 
-/** The 1-based line and column of `offset` in `text`. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return { line, col: offset - text.lastIndexOf('\n', offset - 1) };
-}

@@ -10,6 +10,7 @@ import { writeRunResults } from '../../artifacts/run-results.js';
 import { writeSourcesJson } from '../../artifacts/sources-json.js';
 import { writeText } from '../../artifacts/write.js';
 import { displayPath } from '../../config/profiles.js';
+import { landsFromSupabase } from '../../config/schema-yaml.js';
 import { dataQualityReport } from '../../data-tests/quality-report.js';
 import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data-tests/run-freshness.js';
 import { failuresSchema } from '../../data-tests/run-test.js';
@@ -147,7 +148,7 @@ function notBuilt(display: string, profiles: string): Diagnostic {
  * recency are measured at the sample's end, and one line says so.
  */
 function useSampleClock(project: LoadedProject, reporter: Reporter): void {
-  const usesSupabase = project.sourceSpecs.some((s) => s.loader === 'supabase');
+  const usesSupabase = project.sourceSpecs.some(landsFromSupabase);
   if (!usesSupabase || process.env.SUPABASE_URL || process.env.MODELRUN_NOW) return;
   process.env.MODELRUN_NOW = SAMPLE_DEFAULTS.end;
   reporter.info(`No SUPABASE_URL set: freshness is measured at the end of the embedded sample, ${SAMPLE_DEFAULTS.end}.`);
