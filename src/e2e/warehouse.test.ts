@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -342,6 +342,35 @@ describe('the PDF analytics warehouse on the embedded sample', () => {
       expect(await scalar(q, `SELECT count(*) FROM w.main.fact_analytics f JOIN w.main.dim_tools t USING (tool_key) WHERE t.tool_slug <> coalesce(f.tool_slug, 'unknown')`)).toBe(0);
       expect(await scalar(q, `SELECT count(*) FROM w.main.fact_analytics f JOIN w.main.dim_sessions s USING (session_key) WHERE s.session_id <> f.session_id`)).toBe(0);
     });
+  });
+
+  it('its reconciliation tests catch a fact row swapped for another, a fact row lost and a KPI miscounted', async () => {
+    const broken = join(dir, 'broken.duckdb');
+    copyFileSync(db, broken);
+    const corrupt = async (sql: string) => {
+      const instance = await DuckDBInstance.create(broken);
+      const conn = await instance.connect();
+      try {
+        await conn.run(sql);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    };
+    const reconcile = async () => {
+      const r = await runCli(['test', '--select', 'test_type:singular', 'row_count_fact_analytics_ref_stg_analytics_events_'], dir, cliEnv({ MODELRUN_WAREHOUSE: broken }));
+      const verbs = Object.fromEntries([...r.stdout.matchAll(/^\d+ of \d+ (PASS|FAIL \d+) (\S+) \./gm)].map((m) => [m[2], m[1]]));
+      return { code: r.code, verbs };
+    };
+    // As many fact rows as raw events, and as many KPI rows: only the sets of ids and the counts differ.
+    await corrupt(`UPDATE main.fact_analytics SET event_id = -1 WHERE event_id = (SELECT min(event_id) FROM main.fact_analytics);
+      UPDATE main.fact_daily_kpis SET total_uploads = total_uploads + 1 WHERE (date, tool_key) = (SELECT (date, tool_key) FROM main.fact_daily_kpis ORDER BY ALL LIMIT 1)`);
+    expect(await reconcile()).toEqual({
+      code: 1,
+      verbs: { fact_analytics_matches_raw: 'FAIL 2', fact_daily_kpis_reconcile: 'FAIL 1', row_count_fact_analytics_ref_stg_analytics_events_: 'PASS' },
+    });
+    await corrupt(`DELETE FROM main.fact_analytics WHERE event_id = (SELECT max(event_id) FROM main.fact_analytics)`);
+    expect((await reconcile()).verbs).toMatchObject({ fact_analytics_matches_raw: 'FAIL 3', row_count_fact_analytics_ref_stg_analytics_events_: 'FAIL 1' });
   });
 
   it('is deterministic: a second project built from scratch (in another time zone) gives the same star, and a rebuild lands nothing new', async () => {
