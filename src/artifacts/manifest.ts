@@ -5,6 +5,7 @@ import type { GraphNode } from '../graph/nodes.js';
 import { optionalStamp } from '../project/hash.js';
 import type { LoadedProject } from '../project/load.js';
 import { ManifestEntries, type EntryRange, type WrittenEntry } from '../project/manifest-entries.js';
+import type { GenericTestPlan } from '../data-tests/nodes.js';
 import { failuresSchema } from '../data-tests/run-test.js';
 import { relationName } from '../util/sql.js';
 import { overwriteFile, writeText } from './write.js';
@@ -111,6 +112,7 @@ function idMap(ids: readonly string[], lists: ReadonlyMap<string, string[]>): st
 
 /** A node's JSON text: its fields as JSON.stringify writes them, then raw_code, compiled and compiled_code from their literals. */
 function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNode | undefined, spec: { columns: { name: string; description?: string; dataType?: string }[] } | undefined): string {
+  const plan = project.genericTests.get(node.uniqueId);
   const fields = JSON.stringify({
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
@@ -127,11 +129,21 @@ function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNo
     description: node.description ?? '',
     columns: Object.fromEntries((spec?.columns ?? []).map((c) => [c.name, { name: c.name, description: c.description ?? '', data_type: c.dataType ?? null }])),
     depends_on: { nodes: node.dependsOn, macros: [] },
+    ...(plan ? genericTestFields(plan) : {}),
   });
-  const plan = project.genericTests.get(node.uniqueId);
   const raw = plan ? JSON.stringify(declaringYaml(project.sourceText.get(plan.file) ?? '', plan.line)) : (project.sourceText.jsonText(node.path)?.json ?? '""');
   const code = compiled === undefined ? '' : `,"compiled_code":${compiled.sqlJson ?? JSON.stringify(compiled.sql)}`;
   return `${fields.slice(0, -1)},"raw_code":${raw},"compiled":${compiled !== undefined}${code}}`;
+}
+
+/**
+ * What a generic test checks, in dbt's fields, so the docs and other manifest readers can say it
+ * without parsing YAML: the test, its arguments as written (kwargs, column_name among them, as dbt
+ * puts it) and the node it is attached to. A singular test has none of them, as in dbt.
+ */
+function genericTestFields(plan: GenericTestPlan): Record<string, unknown> {
+  const column = plan.column === undefined ? {} : { column_name: plan.column };
+  return { test_metadata: { name: plan.test, kwargs: { ...column, ...plan.args } }, column_name: plan.column ?? null, attached_node: plan.targetId };
 }
 
 /**

@@ -29,6 +29,9 @@ export interface ManifestNode {
   compiled_code?: string;
   loader?: string;
   loaded_at_field?: string | null;
+  /** A generic test's test and arguments (column_name among them); a singular test has none. */
+  test_metadata?: { name: string; kwargs: Record<string, unknown> };
+  column_name?: string | null;
 }
 
 export interface Manifest {

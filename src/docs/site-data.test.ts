@@ -112,6 +112,58 @@ describe('site data from the manifest', () => {
     }
   });
 
+  it("says what each data test checks: the generic test, its arguments (a relation by name, linked), the column, the filter; a singular test as such", () => {
+    const tested = makeProject({
+      'models/dim_tools.sql': 'select 1 as tool_key\n',
+      'models/fact.sql': "select 1 as tool_key, 'a' as status\n",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: fact',
+        '    tests:',
+        '      - row_count: { min_value: 1 }',
+        '    columns:',
+        '      - name: tool_key',
+        '        tests:',
+        "          - relationships: { to: ref('dim_tools'), field: tool_key, severity: warn }",
+        '      - name: status',
+        '        tests:',
+        "          - accepted_values: { values: [a, b], config: { where: 'status is not null' } }",
+        '',
+      ].join('\n'),
+      'tests/fact_has_rows.sql': 'select 1 from {{ref "fact"}} having count(*) = 0\n',
+    });
+    try {
+      const manifest = fixtureManifest(tested);
+      // dbt's fields, which the page reads.
+      expect(manifest.nodes['test.test_project.relationships_fact_tool_key__tool_key__ref_dim_tools_']).toMatchObject({
+        test_metadata: { name: 'relationships', kwargs: { column_name: 'tool_key', to: "ref('dim_tools')", field: 'tool_key' } },
+        column_name: 'tool_key',
+        attached_node: 'model.test_project.fact',
+      });
+      expect(manifest.nodes['test.test_project.fact_has_rows']).not.toHaveProperty('test_metadata');
+      const data = site(manifest);
+      const shown = (name: string) => {
+        const at = data.index.nodes.findIndex((n) => n.name === name);
+        expect(at, name).toBeGreaterThanOrEqual(0);
+        return { test: data.details[at]!.test, severity: data.details[at]!.severity };
+      };
+      expect(shown('relationships_fact_tool_key__tool_key__ref_dim_tools_')).toEqual({
+        test: { name: 'relationships', column: 'tool_key', args: [{ name: 'to', value: 'dim_tools', node: 'model.test_project.dim_tools' }, { name: 'field', value: 'tool_key', node: null }], where: null },
+        severity: 'warn',
+      });
+      expect(shown('accepted_values_fact_status__a__b')).toEqual({
+        test: { name: 'accepted_values', column: 'status', args: [{ name: 'values', value: '[a, b]', node: null }], where: 'status is not null' },
+        severity: 'error',
+      });
+      expect(shown('row_count_fact_1').test).toEqual({ name: 'row_count', column: null, args: [{ name: 'min_value', value: '1', node: null }], where: null });
+      expect(shown('fact_has_rows').test).toEqual({ name: null, column: null, args: [], where: null });
+      expect(shown('fact').test).toBeNull();
+    } finally {
+      rmSync(tested, { recursive: true, force: true });
+    }
+  });
+
   it('takes statuses and timings from run_results.json and freshness from sources.json', () => {
     const result = (id: string, status: string, phase: string | null = null) => ({
       unique_id: id,

@@ -1,6 +1,7 @@
 import type { CatalogEntry } from '../artifacts/catalog.js';
 import type { DocsArtifacts, FreshnessResult, ManifestNode, RunResult } from './artifacts.js';
 import { mergeColumns, type SiteColumn } from './columns.js';
+import { testInfo, type TestInfo } from './test-info.js';
 
 /** Nodes per detail chunk: a page loads one small script, never every node's SQL. */
 export const CHUNK_SIZE = 100;
@@ -71,6 +72,8 @@ export interface NodeDetails {
   loader: string | null;
   loadedAtField: string | null;
   severity: string | null;
+  /** For a data test, what it checks; null for other nodes. */
+  test: TestInfo | null;
   columns: SiteColumn[];
   /** Why the columns carry no warehouse types, when they do not. */
   columnsNote: string | null;
@@ -90,6 +93,7 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
   const { manifest, runResults, sources, catalog } = artifacts;
   const all = [...Object.values(manifest.nodes), ...Object.values(manifest.sources)];
   const position = new Map(all.map((n, i) => [n.unique_id, i]));
+  const byId = new Map(all.map((n) => [n.unique_id, n]));
   const runs = latestRuns(runResults?.results ?? []);
   const freshness = new Map((sources?.results ?? []).map((r) => [r.unique_id, r]));
   const nodes: SiteNode[] = [];
@@ -99,7 +103,9 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
     const fresh = freshness.get(n.unique_id);
     const status = n.resource_type === 'source' ? (fresh?.status ?? null) : (run?.status ?? null);
     const entry = catalog?.nodes[n.unique_id] ?? catalog?.sources[n.unique_id];
-    const detail = nodeDetails(n, entry, columnsNote(n, entry, context.warehouse), run, fresh);
+    const parentIds = manifest.parent_map[n.unique_id] ?? [];
+    const test = n.resource_type === 'test' ? testInfo(n, parentIds.map((p) => byId.get(p)).filter((p): p is ManifestNode => p !== undefined)) : null;
+    const detail = nodeDetails(n, entry, columnsNote(n, entry, context.warehouse), test, run, fresh);
     details.push(detail);
     nodes.push({
       id: n.unique_id,
@@ -114,7 +120,7 @@ export function buildSiteData(artifacts: DocsArtifacts, context: { warehouse: Wa
       materialized: n.resource_type === 'source' || n.resource_type === 'test' ? null : (n.config.materialized ?? null),
       status,
       statusClass: status === null ? null : statusClass(status, n.resource_type === 'source'),
-      parents: (manifest.parent_map[n.unique_id] ?? []).map((p) => position.get(p)).filter((p): p is number => p !== undefined),
+      parents: parentIds.map((p) => position.get(p)).filter((p): p is number => p !== undefined),
       chunk: Math.floor(i / CHUNK_SIZE),
     });
   });
@@ -157,13 +163,14 @@ export function statusClass(status: string, freshness: boolean): StatusClass {
   }
 }
 
-function nodeDetails(n: ManifestNode, entry: CatalogEntry | undefined, note: string | null, run: RunResult | undefined, fresh: FreshnessResult | undefined): NodeDetails {
+function nodeDetails(n: ManifestNode, entry: CatalogEntry | undefined, note: string | null, test: TestInfo | null, run: RunResult | undefined, fresh: FreshnessResult | undefined): NodeDetails {
   return {
     description: n.description,
     relation: n.relation_name,
     loader: n.loader || null,
     loadedAtField: n.loaded_at_field ?? null,
     severity: typeof n.config.severity === 'string' ? n.config.severity : null,
+    test,
     columns: n.resource_type === 'test' ? [] : mergeColumns(n.columns ?? {}, entry),
     columnsNote: note,
     rawCode: n.raw_code ?? '',

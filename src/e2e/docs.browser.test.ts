@@ -124,6 +124,16 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it("a test's page says what it checks first: the generic test and its arguments, the column, the severity", async () => {
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(`${indexUrl}#!/test/test.test_project.accepted_values_customers_name__ann`);
+    await page.locator('#test-call').waitFor();
+    const meta = await page.locator('.details dl.meta').first().evaluate((dl) => [...dl.querySelectorAll('dt')].map((dt) => `${dt.textContent}: ${dt.nextElementSibling!.textContent}`));
+    expect(meta.slice(0, 3)).toEqual(['test: accepted_values — values: [ann]', 'column: name', 'severity: warn']);
+    expect(await page.locator('#test-call code').first().textContent()).toBe('accepted_values');
+    expect(problems).toEqual([]);
+  });
+
   it('colours the lineage by resource type, then by last status', async () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(`${indexUrl}#!/model/model.test_project.customer_orders`);

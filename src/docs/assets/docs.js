@@ -294,14 +294,29 @@
     main.appendChild(el('p', { class: 'muted', text: 'Search the sidebar, or open Lineage for the whole graph.' }));
   }
 
+  // A value is text, or an element when it holds links.
   function metaList(pairs) {
     var dl = el('dl', { class: 'meta' });
     pairs.forEach(function (p) {
       if (p[1] === null || p[1] === undefined || p[1] === '') return;
       dl.appendChild(el('dt', { text: p[0] }));
-      dl.appendChild(el('dd', { text: p[1] }));
+      dl.appendChild(typeof p[1] === 'string' ? el('dd', { text: p[1] }) : el('dd', {}, [p[1]]));
     });
     return dl;
+  }
+  // `relationships — to: dim_tools, field: tool_key`, the node an argument names linked to its page.
+  function testCall(t) {
+    if (t.name === null) return el('span', { id: 'test-call', text: 'singular — fails on each row its SQL returns' });
+    var parts = [el('code', { text: t.name })];
+    t.args.forEach(function (a, k) {
+      var at = a.node === null ? undefined : byId[a.node];
+      parts.push(k === 0 ? ' — ' : ', ', a.name + ': ', at === undefined ? el('code', { text: a.value }) : el('a', { href: href(at), text: a.value }));
+    });
+    return el('span', { id: 'test-call' }, parts);
+  }
+  function testMeta(d) {
+    if (!d.test) return [];
+    return [['test', testCall(d.test)], ['column', d.test.column], ['where', d.test.where], ['severity', d.severity]];
   }
   function linkList(ids, empty) {
     if (ids.length === 0) return el('p', { class: 'muted', text: empty });
@@ -361,7 +376,7 @@
     withDetails(i, function (d) {
       details.textContent = '';
       [
-        metaList([['unique id', n.id], ['file', n.path], [n.type === 'test' ? 'failing rows in' : 'relation', d.relation], ['loader', d.loader], ['loaded at field', d.loadedAtField], ['severity', d.severity]]),
+        metaList(testMeta(d).concat([['unique id', n.id], ['file', n.path], [n.type === 'test' ? 'failing rows in' : 'relation', d.relation], ['loader', d.loader], ['loaded at field', d.loadedAtField]])),
         d.description ? el('div', { class: 'description' }, [markdown(d.description)]) : el('p', { class: 'muted', text: 'No description.' }),
       ].forEach(function (e) { details.appendChild(e); });
       var parts = [];
