@@ -152,19 +152,36 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     expect(await border('source.test_project.shop.orders')).toBe('rgb(217, 119, 6)');
   });
 
-  it('fits a phone screen: nothing wider than the window on the overview, a node page or the dashboard', async () => {
-    const dir = project({ ...AWKWARD_PROJECT, 'dashboard.yml': 'title: Orders\ncharts:\n  - title: Count\n    kind: number\n    sql: select 1 as n\n    series: n\n' });
+  it('fits a phone screen: nothing wider than the window on the overview, a node page or the dashboard; a wide table scrolls in its own box', async () => {
+    const wide = Array.from({ length: 6 }, (_, i) => `      - name: a_long_column_name_that_has_no_space_to_break_at_${i}\n        description: The same long words again and again ${i}`);
+    const dir = project({
+      ...AWKWARD_PROJECT,
+      'models/wide.sql': 'select 1 as x\n',
+      'models/wide.yml': `version: 2\nmodels:\n  - name: wide\n    columns:\n${wide.join('\n')}\n`,
+      'dashboard.yml': 'title: Orders\ncharts:\n  - title: Count\n    kind: number\n    sql: select 1 as n\n    series: n\n',
+    });
     // No warehouse: the chart shows that error in its card, text that must wrap too.
     expect((await runCli(['docs', 'generate'], dir)).code).toBe(0);
     const url = pathToFileURL(join(dir, 'target/docs/index.html')).href;
-    const { page, problems } = await watchedPage(browser, { width: 390, height: 800 });
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const { page, problems } = await watchedPage(browser, { width: 375, height: 800 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await page.goto(url);
     await page.locator('.cards .card').first().waitFor();
     expect(await overflow()).toBe(0);
     await page.goto(`${url}#!/model/model.test_project.all_orders`);
     await page.locator('#lineage svg').waitFor();
     expect(await overflow()).toBe(0);
+    await page.goto(`${url}#!/model/model.test_project.wide`);
+    const box = page.locator('.table-scroll:has(table.columns)');
+    await box.waitFor();
+    const scrolls = (selector: string) => page.locator(selector).evaluate((e) => e.scrollWidth > e.clientWidth);
+    expect(await overflow()).toBe(0);
+    expect(await scrolls('.table-scroll')).toBe(true);
+    // Beside the sidebar the page's own column must not scroll sideways either: the table's box does.
+    await page.setViewportSize({ width: 900, height: 800 });
+    expect(await scrolls('#main')).toBe(false);
+    expect(await scrolls('.table-scroll')).toBe(true);
+    await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(pathToFileURL(join(dir, 'target/docs/dashboard.html')).href);
     await page.waitForSelector('body[data-dashboard-ready="true"]');
     expect(await overflow()).toBe(0);

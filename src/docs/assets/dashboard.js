@@ -9,6 +9,7 @@
   var el = window.modelrunPage.el;
   var formatInstant = window.modelrunPage.formatInstant;
   var markdown = window.modelrunPage.markdown;
+  var scrollBox = window.modelrunPage.scrollBox;
 
   var formatters = {
     number: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
@@ -158,10 +159,10 @@
         el('td', {}, [r.status ? statusBadge(r.status) : el('span', { class: 'dashboard-muted', text: 'not checked' })]),
       ]);
     });
-    section.appendChild(el('table', { class: 'dashboard-figures-table' }, [
+    section.appendChild(scrollBox(el('table', { class: 'dashboard-figures-table' }, [
       el('thead', {}, [el('tr', {}, ['Source', 'Newest row', 'Last check'].map(function (t) { return el('th', { scope: 'col', text: t }); }))]),
       el('tbody', {}, rows),
-    ]));
+    ])));
   }
 
   function testsSection(panel) {

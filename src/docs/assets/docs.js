@@ -56,6 +56,7 @@
   var el = window.modelrunPage.el;
   var formatInstant = window.modelrunPage.formatInstant;
   var markdown = window.modelrunPage.markdown;
+  var scrollBox = window.modelrunPage.scrollBox;
   function href(i) { return '#!/' + nodes[i].type + '/' + encodeURIComponent(nodes[i].id); }
   function nodeLink(i) {
     var n = nodes[i];
@@ -326,7 +327,7 @@
     var out = [];
     if (d.columnsNote) out.push(el('p', { class: 'note', text: d.columnsNote }));
     if (d.columns.length === 0) { out.push(el('p', { class: 'muted', text: 'No columns known.' })); return out; }
-    out.push(el('table', { class: 'grid columns' }, [
+    out.push(scrollBox(el('table', { class: 'grid columns' }, [
       el('thead', {}, [el('tr', {}, ['#', 'column', 'type', 'declared type', 'description'].map(function (h) { return el('th', { text: h }); }))]),
       el('tbody', {}, d.columns.map(function (c) {
         var missing = c.type === null && !d.columnsNote;
@@ -338,7 +339,7 @@
           el('td', {}, [c.description ? markdown(c.description) : null]),
         ]);
       })),
-    ]));
+    ])));
     return out;
   }
   function runTable(r) {

@@ -5,6 +5,7 @@
  *   modelrunPage.el(tag, { attribute: value, text: textContent }, [child element or string, …])
  *   modelrunPage.markdown(text) → the Markdown most descriptions use, as a div.markdown (a span when one paragraph)
  *   modelrunPage.formatInstant(iso, missing = '—')
+ *   modelrunPage.scrollBox(table) → the table in a box that scrolls sideways when it is wider than the page
  */
 (function () {
   'use strict';
@@ -92,5 +93,11 @@
     return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') + ' UTC';
   }
 
-  window.modelrunPage = { el: el, markdown: markdown, formatInstant: formatInstant };
+  // A wide table scrolls sideways in this box, so neither the window nor the page's column does; the
+  // table keeps its table layout (and what a screen reader makes of it), which display: block loses.
+  function scrollBox(table) {
+    return el('div', { class: 'table-scroll' }, [table]);
+  }
+
+  window.modelrunPage = { el: el, markdown: markdown, formatInstant: formatInstant, scrollBox: scrollBox };
 })();
