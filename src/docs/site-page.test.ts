@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { docsIndexHtml, siteHeader } from './site-page.js';
 
 it('gives the docs and the dashboard one header: the docs link a dashboard only once docs.js knows of one', () => {
-  const docs = siteHeader('shop', 'docs');
-  const dashboard = siteHeader('shop', 'dashboard');
+  const docs = siteHeader('shop', 'docs', 'main');
+  const dashboard = siteHeader('shop', 'dashboard', 'main');
   expect(docs.replace(' hidden', '')).toBe(dashboard.replace(' class="active" aria-current="page"', ''));
   expect(docs).toContain('<a href="dashboard.html" id="dashboard-link" hidden>Dashboard</a>');
   expect(dashboard).toContain('<a href="dashboard.html" id="dashboard-link" class="active" aria-current="page">Dashboard</a>');

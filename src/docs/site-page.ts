@@ -6,12 +6,15 @@ export function escapeHtml(text: string): string {
 /**
  * The header of every page of the site. On the docs pages docs.js marks the current route and shows
  * the dashboard link when the index says there is a dashboard; the dashboard page is its own link.
+ * Before it, the first stop of the Tab key: a link past the header and (on the docs) the search list
+ * to the page's main element, `mainId`, which page.js focuses.
  */
-export function siteHeader(projectName: string, page: 'docs' | 'dashboard'): string {
+export function siteHeader(projectName: string, page: 'docs' | 'dashboard', mainId: string): string {
   const dashboardLink = page === 'dashboard'
     ? '<a href="dashboard.html" id="dashboard-link" class="active" aria-current="page">Dashboard</a>'
     : '<a href="dashboard.html" id="dashboard-link" hidden>Dashboard</a>';
-  return `<header class="site-header">
+  return `<a class="skip-link" href="#${mainId}">Skip to content</a>
+<header class="site-header">
   <a class="site-title" href="index.html#!/">modelrun docs</a>
   <span class="site-project">${escapeHtml(projectName)}</span>
   <nav class="site-nav" aria-label="Docs">
@@ -35,14 +38,14 @@ export function docsIndexHtml(projectName: string): string {
 <link rel="stylesheet" href="assets/docs.css">
 </head>
 <body>
-${siteHeader(projectName, 'docs')}
+${siteHeader(projectName, 'docs', 'main')}
 <div class="docs-layout">
   <aside class="sidebar">
     <input id="search" type="search" placeholder="Search name, path or tag" autocomplete="off" spellcheck="false" aria-label="Search nodes">
     <div id="search-count" class="muted small"></div>
     <ul id="node-list" class="node-list"></ul>
   </aside>
-  <main id="main" class="content"><p class="muted">Loading…</p></main>
+  <main id="main" class="content" tabindex="-1"><p class="muted">Loading…</p></main>
 </div>
 <noscript>The documentation site needs JavaScript.</noscript>
 <script src="assets/dagre.min.js"></script>

@@ -249,4 +249,12 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
   it('links back to the docs index', async () => {
     expect(await watched.page.getAttribute('.site-nav a:first-child', 'href')).toBe('index.html#!/');
   });
+
+  it('skips the header from the keyboard: Tab reaches "Skip to content" first, Enter focuses the dashboard', async () => {
+    const page = watched.page;
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement!.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement!.id)).toBe('dashboard');
+  });
 });

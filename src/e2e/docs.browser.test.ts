@@ -134,6 +134,26 @@ describe.skipIf(!hasChromium)('docs site in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('Tab first reaches a visible "Skip to content" link; Enter moves the focus to the page, scrolled to its top, and Tab goes on inside it', async () => {
+    // A phone: the search list stands above the page, so there is something to skip.
+    const { page, problems } = await watchedPage(browser, { width: 375, height: 700 });
+    await page.goto(`${indexUrl}#!/model/model.test_project.customers`);
+    await page.locator('#node-title').waitFor();
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => ({ tag: document.activeElement!.tagName, id: document.activeElement!.id, text: document.activeElement!.textContent, inMain: document.getElementById('main')!.contains(document.activeElement) }));
+    expect(await focused()).toEqual({ tag: 'A', id: '', text: 'Skip to content', inMain: false });
+    const shown = (await page.locator('.skip-link').boundingBox())!;
+    expect(shown.y).toBeGreaterThanOrEqual(0);
+    expect(shown.height).toBeGreaterThan(10);
+    await page.keyboard.press('Enter');
+    expect(await focused()).toMatchObject({ tag: 'MAIN', id: 'main' });
+    expect(await page.evaluate(() => decodeURIComponent(location.hash))).toBe('#!/model/model.test_project.customers');
+    expect(await page.evaluate(() => Math.round(document.getElementById('main')!.getBoundingClientRect().top))).toBe(0);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ inMain: true });
+    expect(problems).toEqual([]);
+  });
+
   it('colours the lineage by resource type, then by last status', async () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(`${indexUrl}#!/model/model.test_project.customer_orders`);

@@ -99,5 +99,16 @@
     return el('div', { class: 'table-scroll' }, [table]);
   }
 
+  // The skip link moves the focus itself: on the docs pages its #main would be taken for a route, and
+  // following a fragment moves only where the next Tab starts, not the focus a screen reader announces.
+  document.addEventListener('click', function (ev) {
+    var link = ev.target instanceof Element ? ev.target.closest('a.skip-link') : null;
+    var target = link && document.getElementById(link.getAttribute('href').slice(1));
+    if (!target) return;
+    ev.preventDefault();
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: 'start' });
+  });
+
   window.modelrunPage = { el: el, markdown: markdown, formatInstant: formatInstant, scrollBox: scrollBox };
 })();

@@ -17,8 +17,8 @@ export function dashboardHtml(input: { title: string; projectName: string }): st
   <link rel="stylesheet" href="assets/dashboard.css">
 </head>
 <body class="dashboard-page">
-  ${siteHeader(input.projectName, 'dashboard')}
-  <main class="dashboard" id="dashboard">
+  ${siteHeader(input.projectName, 'dashboard', 'dashboard')}
+  <main class="dashboard" id="dashboard" tabindex="-1">
     <h1>${title}</h1>
     <div class="dashboard-description" id="dashboard-description" hidden></div>
     <p class="dashboard-as-of" id="dashboard-as-of"></p>
