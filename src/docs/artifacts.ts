@@ -69,6 +69,9 @@ export interface RunResults {
 export interface FreshnessResult {
   unique_id: string;
   status: string;
+  /** When the check ran, which snapshotted_at (the instant ages are measured at) is not under a fixed clock. */
+  startedAt: string | null;
+  completedAt: string | null;
   max_loaded_at: string | null;
   snapshotted_at: string | null;
   max_loaded_at_time_ago_in_s: number | null;

@@ -30,7 +30,9 @@ describe('readRunArtifacts', () => {
           'junk',
         ],
       }),
-      'target/sources.json': JSON.stringify({ results: [{ unique_id: 'source.p.s.t', status: 'warn', criteria: { warn_after: { count: 2, period: 'hour' } } }] }),
+      'target/sources.json': JSON.stringify({
+        results: [{ unique_id: 'source.p.s.t', status: 'warn', criteria: { warn_after: { count: 2, period: 'hour' } }, timing: [{ name: 'execute', started_at: 's', completed_at: 'e' }] }],
+      }),
     });
     const { artifacts, diagnostics } = readRunArtifacts(`${dir}/target`, 'target');
     expect(diagnostics).toEqual([]);
@@ -44,7 +46,7 @@ describe('readRunArtifacts', () => {
     });
     expect(artifacts.sources).toEqual({
       metadata: { generated_at: null },
-      results: [{ unique_id: 'source.p.s.t', status: 'warn', max_loaded_at: null, snapshotted_at: null, max_loaded_at_time_ago_in_s: null, warn_after: '2 hours', error_after: null, message: null }],
+      results: [{ unique_id: 'source.p.s.t', status: 'warn', startedAt: 's', completedAt: 'e', max_loaded_at: null, snapshotted_at: null, max_loaded_at_time_ago_in_s: null, warn_after: '2 hours', error_after: null, message: null }],
     });
   });
 });

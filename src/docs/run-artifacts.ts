@@ -49,14 +49,18 @@ function readResults(file: string, display: string, diagnostics: Diagnostic[]): 
   return { generatedAt, results: parsed.results.filter((r): r is Entry => isRecord(r) && typeof r.unique_id === 'string' && typeof r.status === 'string') };
 }
 
-function runResult(r: Entry): RunResult {
+/** The execute step's timing, or the only one there is. */
+function executeTiming(r: Entry): { startedAt: string | null; completedAt: string | null } {
   const timing = Array.isArray(r.timing) ? r.timing.filter(isRecord) : [];
   const execute = timing.find((t) => t.name === 'execute') ?? timing[0];
+  return { startedAt: text(execute?.started_at), completedAt: text(execute?.completed_at) };
+}
+
+function runResult(r: Entry): RunResult {
   return {
     unique_id: r.unique_id,
     status: r.status,
-    startedAt: text(execute?.started_at),
-    completedAt: text(execute?.completed_at),
+    ...executeTiming(r),
     execution_time: count(r.execution_time),
     message: text(r.message),
     failures: count(r.failures),
@@ -72,6 +76,7 @@ function freshnessResult(r: Entry): FreshnessResult {
   return {
     unique_id: r.unique_id,
     status: r.status,
+    ...executeTiming(r),
     max_loaded_at: text(r.max_loaded_at),
     snapshotted_at: text(r.snapshotted_at),
     max_loaded_at_time_ago_in_s: count(r.max_loaded_at_time_ago_in_s),

@@ -185,7 +185,7 @@ describe('site data from the manifest', () => {
     };
     const sources: SourcesJson = {
       metadata: { generated_at: '2026-01-01T10:00:03Z' },
-      results: [{ unique_id: 'source.test_project.shop.orders', status: 'warn', max_loaded_at: '2026-01-01T00:00:00Z', snapshotted_at: '2026-01-01T10:00:00Z', max_loaded_at_time_ago_in_s: 36000, warn_after: '1 day', error_after: null, message: null }],
+      results: [{ unique_id: 'source.test_project.shop.orders', status: 'warn', startedAt: '2026-01-01T10:00:00Z', completedAt: '2026-01-01T10:00:01Z', max_loaded_at: '2026-01-01T00:00:00Z', snapshotted_at: '2026-01-01T10:00:00Z', max_loaded_at_time_ago_in_s: 36000, warn_after: '1 day', error_after: null, message: null }],
     };
     const data = site(manifest, { runResults, sources });
     const at = (id: string) => data.index.nodes.findIndex((n) => n.id === id);
@@ -197,7 +197,7 @@ describe('site data from the manifest', () => {
     expect(status('model.test_project.lonely')).toEqual([null, null]);
     expect(status('source.test_project.shop.orders')).toEqual(['warn', 'warn']);
     expect(data.details[at('model.test_project.customers')]!.run).toEqual({ status: 'success', startedAt: '2026-01-01T10:00:00Z', completedAt: '2026-01-01T10:00:02Z', executionTime: 2, message: 'success', failures: null, rowsAffected: 5 });
-    expect(data.details[at('source.test_project.shop.orders')]!.freshness).toEqual({ status: 'warn', maxLoadedAt: '2026-01-01T00:00:00Z', snapshottedAt: '2026-01-01T10:00:00Z', ageSeconds: 36000, warnAfter: '1 day', errorAfter: null, message: null });
+    expect(data.details[at('source.test_project.shop.orders')]!.freshness).toEqual({ status: 'warn', maxLoadedAt: '2026-01-01T00:00:00Z', snapshottedAt: '2026-01-01T10:00:00Z', clock: 'check', checkedAt: '2026-01-01T10:00:01Z', ageSeconds: 36000, warnAfter: '1 day', errorAfter: null, message: null });
     expect(data.index.runGeneratedAt).toBe('2026-01-01T10:00:03Z');
   });
 });

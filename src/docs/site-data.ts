@@ -1,6 +1,7 @@
 import type { CatalogEntry } from '../artifacts/catalog.js';
 import type { DocsArtifacts, FreshnessResult, ManifestNode, RunResult } from './artifacts.js';
 import { mergeColumns, type SiteColumn } from './columns.js';
+import { freshnessClock, type FreshnessClock } from './freshness-clock.js';
 import { testInfo, type TestInfo } from './test-info.js';
 
 /** Nodes per detail chunk: a page loads one small script, never every node's SQL. */
@@ -58,7 +59,11 @@ export interface RunInfo {
 export interface FreshnessInfo {
   status: string;
   maxLoadedAt: string | null;
+  /** The instant the age is measured at: the check's time, unless `clock` says it was fixed. */
   snapshottedAt: string | null;
+  clock: FreshnessClock | null;
+  /** When the check ran. */
+  checkedAt: string | null;
   ageSeconds: number | null;
   warnAfter: string | null;
   errorAfter: string | null;
@@ -202,6 +207,8 @@ function freshnessInfo(r: FreshnessResult): FreshnessInfo {
     status: r.status,
     maxLoadedAt: r.max_loaded_at,
     snapshottedAt: r.snapshotted_at,
+    clock: freshnessClock(r.snapshotted_at, r.startedAt, r.completedAt),
+    checkedAt: r.completedAt,
     ageSeconds: r.max_loaded_at_time_ago_in_s,
     warnAfter: r.warn_after,
     errorAfter: r.error_after,

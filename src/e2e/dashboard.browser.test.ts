@@ -246,6 +246,18 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     await page.close();
   });
 
+  it("says on a source's page that its freshness was measured at the embedded sample's end, not when the check ran", async () => {
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(`${pathToFileURL(join(dir, 'target', 'docs', 'index.html')).href}#!/source/source.pdf_saas_analytics.supabase.analytics_events`);
+    await page.locator('#freshness-clock').waitFor();
+    expect(await page.locator('#freshness-clock').textContent()).toMatch(/^The age is measured at the embedded sample's end, 2026-11-01 00:00:00 UTC, not when the check ran: /);
+    const meta = await page.locator('#freshness-clock').evaluate((note) => [...note.previousElementSibling!.querySelectorAll('dt')].map((dt) => `${dt.textContent}: ${dt.nextElementSibling!.textContent}`));
+    expect(meta).toContain('age measured at: 2026-11-01 00:00:00 UTC');
+    expect(meta).toContainEqual(expect.stringMatching(/^checked: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('links back to the docs index', async () => {
     expect(await watched.page.getAttribute('.site-nav a:first-child', 'href')).toBe('index.html#!/');
   });

@@ -353,9 +353,18 @@
       ['message', r.message],
     ]);
   }
+  // Under a fixed clock the age is not "now" minus the newest row, and the reader must be told so.
+  var CLOCK_NOTES = {
+    sample: function (at) { return 'The age is measured at the embedded sample\'s end, ' + at + ', not when the check ran: with no SUPABASE_URL set, `modelrun build` lands the sample and fixes the clock there, or against today\'s clock the sample would always look stale.'; },
+    fixed: function (at) { return 'The age is measured at a fixed clock, ' + at + ' (MODELRUN_NOW), not when the check ran.'; },
+  };
   function freshnessTable(f) {
     var age = f.ageSeconds === null ? null : (f.ageSeconds / 3600).toFixed(1) + ' hours';
-    return metaList([['status', f.status], ['latest row loaded', formatInstant(f.maxLoadedAt)], ['age', age], ['warn after', f.warnAfter], ['error after', f.errorAfter], ['checked', formatInstant(f.snapshottedAt)], ['message', f.message]]);
+    var measuredAt = formatInstant(f.snapshottedAt);
+    var note = CLOCK_NOTES[f.clock];
+    var when = note ? [['age measured at', measuredAt], ['checked', formatInstant(f.checkedAt)]] : [['checked', measuredAt]];
+    var table = metaList([['status', f.status], ['latest row loaded', formatInstant(f.maxLoadedAt)], ['age', age], ['warn after', f.warnAfter], ['error after', f.errorAfter]].concat(when, [['message', f.message]]));
+    return note ? [table, el('p', { class: 'note', id: 'freshness-clock', text: note(measuredAt) })] : [table];
   }
   function codeBlock(title, code, open) {
     return el('details', { open: open ? 'open' : null }, [el('summary', { text: title }), el('pre', { class: 'code' }, [el('code', { text: code })])]);
@@ -381,7 +390,7 @@
         d.description ? el('div', { class: 'description' }, [markdown(d.description)]) : el('p', { class: 'muted', text: 'No description.' }),
       ].forEach(function (e) { details.appendChild(e); });
       var parts = [];
-      if (n.type === 'source') parts = parts.concat(section('Freshness', [d.freshness ? freshnessTable(d.freshness) : el('p', { class: 'muted', text: 'Not checked yet (sources.json has no result for it).' })]));
+      if (n.type === 'source') parts = parts.concat(section('Freshness', d.freshness ? freshnessTable(d.freshness) : [el('p', { class: 'muted', text: 'Not checked yet (sources.json has no result for it).' })]));
       else parts = parts.concat(section('Latest run', [d.run ? runTable(d.run) : el('p', { class: 'muted', text: 'No run recorded in run_results.json.' })]));
       if (n.type !== 'test') parts = parts.concat(section('Columns', columnsTable(d)));
       if (n.type !== 'test') parts = parts.concat(section('Tests', [linkList(tests, 'No tests.')]));
