@@ -5,6 +5,7 @@ import { loadFullProject, type LoadedProject } from '../project/load.js';
 import { hasErrors, UserError, type Diagnostic } from '../util/diagnostics.js';
 import type { CommonOptions } from './options.js';
 import type { Reporter } from './reporter.js';
+import { counted } from '../util/counted.js';
 
 /** Loads the project, printing warnings; every error together stops the command (exit 2). */
 export function loadOrFail(opts: CommonOptions, reporter: Reporter): LoadedProject {
@@ -35,10 +36,6 @@ export function countByType(nodes: Iterable<GraphNode>): string {
   const order: [ResourceType, string][] = [['model', 'model'], ['seed', 'seed'], ['test', 'data test'], ['source', 'source']];
   return order
     .filter(([t]) => counts.has(t))
-    .map(([t, label]) => plural(counts.get(t)!, label))
+    .map(([t, label]) => counted(counts.get(t)!, label, 'plain'))
     .join(', ');
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,7 +1,8 @@
 import type { NodeResult } from '../execute/results.js';
 import { isFailure } from '../execute/results.js';
 import type { LoadedProject } from '../project/load.js';
-import { countByType, plural } from './pipeline.js';
+import { counted } from '../util/counted.js';
+import { countByType } from './pipeline.js';
 import type { Reporter } from './reporter.js';
 
 const SAMPLE_WIDTH = 24;
@@ -12,14 +13,14 @@ export function reportResults(project: LoadedProject, results: readonly NodeResu
   const count = (...statuses: string[]) => results.filter((r) => statuses.includes(r.status)).length;
   const counts = { PASS: count('success', 'pass'), WARN: count('warn'), ERROR: count('error', 'fail'), SKIP: count('skipped'), TOTAL: results.length };
   const landed = results.filter((r) => r.phase === 'extract').length;
-  const ran = [countByType(results.filter((r) => r.phase !== 'extract').map((r) => project.nodes.get(r.uniqueId)!)), landed > 0 ? plural(landed, 'landed table') : '']
+  const ran = [countByType(results.filter((r) => r.phase !== 'extract').map((r) => project.nodes.get(r.uniqueId)!)), landed > 0 ? counted(landed, 'landed table', 'plain') : '']
     .filter(Boolean)
     .join(', ');
   const line = `Finished running ${ran} in ${elapsed.toFixed(2)}s.  ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`;
   const failed = results.filter(isFailure);
   const errors = failed.filter((r) => !(r.status === 'fail' && project.nodes.get(r.uniqueId)!.resourceType === 'test'));
   if (errors.length > 0) {
-    reporter.info(`\nCompleted with ${plural(errors.length, 'error')}:`);
+    reporter.info(`\nCompleted with ${counted(errors.length, 'error', 'plain')}:`);
     for (const r of errors) {
       const node = project.nodes.get(r.uniqueId)!;
       const what = node.resourceType === 'source' ? '' : `${node.resourceType} ${node.name}: `;

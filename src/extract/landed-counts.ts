@@ -1,3 +1,4 @@
+import { counted } from '../util/counted.js';
 import type { TableOutcome } from './extract-table.js';
 
 /** What landing did to the raw tables, as the user is told it: one table's, or a run's summed. */
@@ -37,9 +38,4 @@ export function describeLanded(c: LandedCounts): string {
   ]
     .filter(Boolean)
     .join(', ');
-}
-
-/** "1 table", "18,501 rows". */
-export function counted(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -25,7 +25,8 @@ import type { LoadedProject } from '../../project/load.js';
 import { error, UserError, type Diagnostic } from '../../util/diagnostics.js';
 import { quoteIdent } from '../../util/sql.js';
 import type { CommonOptions } from '../options.js';
-import { countByType, loadOrFail, plural, selectInOrder } from '../pipeline.js';
+import { counted } from '../../util/counted.js';
+import { countByType, loadOrFail, selectInOrder } from '../pipeline.js';
 import { prepareSql, type PreparedSql } from '../prepare-sql.js';
 import type { Reporter } from '../reporter.js';
 import { reportResults } from '../results-report.js';
@@ -57,7 +58,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     return node.resourceType !== 'source' && node.config.materialized !== 'ephemeral';
   });
   const checks = command.freshness ? freshnessTargets(project, selected) : [];
-  reporter.info(`Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`);
+  reporter.info(`Found ${countByType(project.nodes.values())}, ${counted(project.macros.size, 'macro', 'plain')}`);
   if (command.freshness) useSampleClock(project, reporter);
   const { openWarehouse } = await import('../../adapters/duckdb/open.js');
   const display = displayPath(project.config.dir, project.target.path);

@@ -9,6 +9,7 @@ import { GraphSnapshot, outputsKey } from '../../project/graph-snapshot.js';
 import { loadFromSettings, loadSettings, projectFingerprint, projectScope, type LoadedProject, type ProjectSettings } from '../../project/load.js';
 import type { Diagnostic } from '../../util/diagnostics.js';
 import { UserError } from '../../util/diagnostics.js';
+import { counted } from '../../util/counted.js';
 import type { CommonOptions } from '../options.js';
 import type { Reporter } from '../reporter.js';
 
@@ -80,7 +81,7 @@ async function compileProject(
   { generatedAt, invocationId }: { generatedAt: string; invocationId: string },
 ): Promise<Omit<NoopRecord, 'key' | 'warnings'>> {
   // Loaded here: a compile that the fingerprint or the graph snapshot answers needs none of these.
-  const [{ writeCompiledManifest }, { countByType, plural, selectInOrder }, { prepareSql }] = await Promise.all([
+  const [{ writeCompiledManifest }, { countByType, selectInOrder }, { prepareSql }] = await Promise.all([
     import('../../artifacts/manifest.js'),
     import('../pipeline.js'),
     import('../prepare-sql.js'),
@@ -97,8 +98,8 @@ async function compileProject(
   });
   return {
     warehouse: selected.some((id) => project.nodes.get(id)!.config.materialized === 'incremental'),
-    found: `Found ${countByType(project.nodes.values())}, ${plural(project.macros.size, 'macro')}`,
-    compiledTo: `Compiled ${plural(compiled.size, 'node')} to ${displayPath(project.config.dir, resolve(targetDir, 'compiled'))}`,
+    found: `Found ${countByType(project.nodes.values())}, ${counted(project.macros.size, 'macro', 'plain')}`,
+    compiledTo: `Compiled ${counted(compiled.size, 'node', 'plain')} to ${displayPath(project.config.dir, resolve(targetDir, 'compiled'))}`,
   };
 }
 

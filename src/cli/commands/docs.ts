@@ -15,7 +15,7 @@ import { DASHBOARD_FILE } from '../../docs/dashboard/spec.js';
 import { loadFromSettings, loadSettings, type SettingsResult } from '../../project/load.js';
 import { error, hasErrors, UserError, warning } from '../../util/diagnostics.js';
 import type { CommonOptions } from '../options.js';
-import { plural } from '../pipeline.js';
+import { counted } from '../../util/counted.js';
 import type { Reporter } from '../reporter.js';
 import { compile } from './compile.js';
 
@@ -66,13 +66,13 @@ async function writeProjectDashboard(loaded: SettingsResult, connection: DuckDBC
 /** `Docs for 3 models, … written to target/docs/index.html, a dashboard of 2 charts to …, in 0.41s`. */
 function writtenLine(nodes: readonly SiteNode[], dashboard: { written: boolean; charts: number }, shown: (file: string) => string, started: number): string {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const dashboardPart = dashboard.written ? `, a dashboard of ${plural(dashboard.charts, 'chart')} to ${shown('dashboard.html')},` : '';
+  const dashboardPart = dashboard.written ? `, a dashboard of ${counted(dashboard.charts, 'chart', 'plain')} to ${shown('dashboard.html')},` : '';
   return `Docs for ${countNodes(nodes)} written to ${shown('index.html')}${dashboardPart} in ${seconds}s`;
 }
 
 function countNodes(nodes: readonly SiteNode[]): string {
   const count = (type: string) => nodes.filter((n) => n.type === type).length;
-  return [plural(count('model'), 'model'), plural(count('seed'), 'seed'), plural(count('source'), 'source'), plural(count('test'), 'test')].join(', ');
+  return ['model', 'seed', 'source', 'test'].map((type) => counted(count(type), type, 'plain')).join(', ');
 }
 
 /** Serves target/docs/ on 127.0.0.1 until interrupted. */

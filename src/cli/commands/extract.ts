@@ -7,7 +7,8 @@ import type { NodeStatus } from '../../execute/results.js';
 import type { ExtractLog } from '../../extract/index.js';
 import { describeLanded, sumLanded } from '../../extract/landed-counts.js';
 import type { CommonOptions } from '../options.js';
-import { loadOrFail, plural, selectInOrder } from '../pipeline.js';
+import { counted } from '../../util/counted.js';
+import { loadOrFail, selectInOrder } from '../pipeline.js';
 import type { Reporter } from '../reporter.js';
 
 /** `modelrun extract [--select source:supabase.x] [--full-refresh]`: lands the supabase-loaded sources in raw. */
@@ -44,7 +45,7 @@ export async function extract(opts: CommonOptions, reporter: Reporter): Promise<
       const count = (status: NodeStatus) => results.filter((r) => r.status === status).length;
       const counts = { pass: count('success'), error: count('error'), skip: count('skipped') };
       const landed = describeLanded(sumLanded(results.flatMap((r) => r.landed ?? [])));
-      reporter.summary(`Finished extracting ${plural(tables.length, 'table')} (${landed}) in ${elapsed.toFixed(2)}s.  PASS=${counts.pass} ERROR=${counts.error} SKIP=${counts.skip}`, counts, elapsed);
+      reporter.summary(`Finished extracting ${counted(tables.length, 'table', 'plain')} (${landed}) in ${elapsed.toFixed(2)}s.  PASS=${counts.pass} ERROR=${counts.error} SKIP=${counts.skip}`, counts, elapsed);
       return counts.error > 0 ? 1 : 0;
     } finally {
       conn.closeSync();
