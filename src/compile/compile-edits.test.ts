@@ -5,7 +5,7 @@ import { editsScope } from '../cli/commands/compile.js';
 import { loadFullProject, loadSettings } from '../project/load.js';
 import { runCli, tempFolders, writeFile } from '../test-support/project.js';
 import { compileEdits, writeGraphSnapshot } from './compile-edits.js';
-import { artifacts, coldArtifacts, SHOP } from './test-support/compile-fixtures.js';
+import { artifacts, coldArtifacts, compileHere, SHOP } from './test-support/compile-fixtures.js';
 
 const temp = tempFolders();
 
@@ -30,12 +30,12 @@ async function compileEditsOf(dir: string, opts: Parameters<typeof editsScope>[1
 }
 
 /**
- * A project compiled in full by the CLI, with the graph snapshot written again by this process:
- * the scope covers the build of modelrun, which here is the TypeScript source, not dist/.
+ * A project compiled in full by the CLI's compile, with the graph snapshot written again by this
+ * process: the scope covers the build of modelrun, which here is the TypeScript source, not dist/.
  */
 async function compiledProject(): Promise<string> {
   const dir = temp.project(FILES);
-  expect((await runCli(['compile'], dir)).code).toBe(0);
+  await compileHere(dir);
   const { project } = loadFullProject({ projectDir: dir });
   writeGraphSnapshot(project!, REPORT, editsScope(loadSettings({ projectDir: dir }).settings!, {}));
   return dir;
