@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -47,11 +47,14 @@ export function artifacts(dir: string): Map<string, string> {
   return out;
 }
 
-/** A copy of the project without its target/, in a folder `track` removes later. */
+/**
+ * A copy of the project without its target/, in a folder `track` removes later. target/ is left
+ * out as it is copied, not removed after: a compile may be writing it meanwhile.
+ */
 export function coldCopy(dir: string, track: (dir: string) => string): string {
   const copy = track(mkdtempSync(`${dir}-cold-`));
-  cpSync(dir, copy, { recursive: true });
-  rmSync(join(copy, 'target'), { recursive: true, force: true });
+  const target = join(dir, 'target');
+  cpSync(dir, copy, { recursive: true, filter: (path) => path !== target });
   return copy;
 }
 
