@@ -246,6 +246,25 @@ describe.skipIf(!hasChromium)('the KPI dashboard in Chromium', () => {
     await page.close();
   });
 
+  it("opens the PDF project's whole lineage with its tests at a readable scale, from the sources; Fit then shows it all", async () => {
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(`${pathToFileURL(join(dir, 'target', 'docs', 'index.html')).href}#!/lineage`);
+    await page.locator('#show-tests').check();
+    const source = page.locator('#lineage g.node[data-id="source.pdf_saas_analytics.supabase.analytics_events"] rect');
+    await source.waitFor();
+    // Nodes are 30 units high; fitted into the box, the graph with its 41 tests drew them under 11 px high.
+    const height = () => source.evaluate((r) => r.getBoundingClientRect().height);
+    expect(await height()).toBeGreaterThan(24);
+    const box = await page.locator('#lineage svg').boundingBox();
+    const at = await source.boundingBox();
+    expect(at!.x).toBeGreaterThanOrEqual(box!.x);
+    expect(at!.x + at!.width).toBeLessThanOrEqual(box!.x + box!.width);
+    await page.getByRole('button', { name: 'Fit' }).click();
+    expect(await height()).toBeLessThan(20);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("says on a source's page that its freshness was measured at the embedded sample's end, not when the check ran", async () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(`${pathToFileURL(join(dir, 'target', 'docs', 'index.html')).href}#!/source/source.pdf_saas_analytics.supabase.analytics_events`);

@@ -90,15 +90,18 @@
     container.appendChild(root);
     var view = panZoom(root, size.width, size.height, options.onOpen);
     var focus = graph.nodes.filter(function (n) { return n.focus; })[0];
-    // Fitting a large neighbourhood would shrink its labels past reading: it opens at a readable
-    // scale around the node instead, and Fit shows the whole of it.
-    if (focus && view.shrinkToFit() > MAX_FIT_SHRINK) {
-      var b = g.node(focus.key);
+    // Fitting a large graph would shrink its labels past reading (the whole project with its tests,
+    // a large neighbourhood): it opens at a readable scale instead, and Fit shows the whole of it.
+    if (view.shrinkToFit() > MAX_FIT_SHRINK) {
       var r = root.getBoundingClientRect();
       var w = r.width / OPEN_SCALE;
       var h = r.height / OPEN_SCALE;
-      // As near the graph's middle as keeps the node in view: a root's page shows what it feeds, not blank space.
-      view.centerOn(nearest(size.width / 2, b.x - w / 2 + b.width, b.x + w / 2 - b.width), nearest(size.height / 2, b.y - h / 2 + b.height, b.y + h / 2 - b.height), w);
+      var b = focus ? g.node(focus.key) : undefined;
+      // Around the focused node, as near the graph's middle as keeps it in view (a root's page shows
+      // what it feeds, not blank space); the whole graph from its sources, the left edge.
+      var x = b ? nearest(size.width / 2, b.x - w / 2 + b.width, b.x + w / 2 - b.width) : w / 2;
+      var y = b ? nearest(size.height / 2, b.y - h / 2 + b.height, b.y + h / 2 - b.height) : size.height / 2;
+      view.centerOn(x, y, w);
     } else {
       view.fit();
     }
