@@ -138,12 +138,17 @@ function nodeEntry(project: LoadedProject, node: GraphNode, compiled: CompiledNo
 
 /**
  * What a generic test checks, in dbt's fields, so the docs and other manifest readers can say it
- * without parsing YAML: the test, its arguments as written (kwargs, column_name among them, as dbt
- * puts it) and the node it is attached to. A singular test has none of them, as in dbt.
+ * without parsing YAML: the test, its package, its arguments as written (kwargs, column_name among
+ * them, as dbt puts it) and the node it is attached to, which dbt gives for models and seeds only
+ * (null for a source's test). A singular test has none of them, as in dbt.
  */
 function genericTestFields(plan: GenericTestPlan): Record<string, unknown> {
   const column = plan.column === undefined ? {} : { column_name: plan.column };
-  return { test_metadata: { name: plan.test, kwargs: { ...column, ...plan.args } }, column_name: plan.column ?? null, attached_node: plan.targetId };
+  return {
+    test_metadata: { name: plan.test, kwargs: { ...column, ...plan.args }, namespace: plan.namespace ?? null },
+    column_name: plan.column ?? null,
+    attached_node: plan.targetId.startsWith('source.') ? null : plan.targetId,
+  };
 }
 
 /**

@@ -13,6 +13,8 @@ import { parseRelationArg, parseTestSpec, type TestInvocation } from './spec.js'
 export interface GenericTestPlan {
   /** The built-in or custom test's own name (namespace removed). */
   test: string;
+  /** The package the YAML named it under (`dbt_utils` of `dbt_utils.expression_is_true`). */
+  namespace?: string;
   custom: boolean;
   args: Record<string, unknown>;
   column?: string;
@@ -124,7 +126,7 @@ function testNode(
   };
   return {
     node,
-    plan: { test: testName, custom: inv.custom !== undefined, args: inv.args, column: inv.column, targetId: target.uniqueId, relationArgs, file: inv.file, line: inv.line, col: inv.col },
+    plan: { test: testName, namespace: inv.testName.endsWith(`.${testName}`) ? inv.testName.slice(0, -testName.length - 1) : undefined, custom: inv.custom !== undefined, args: inv.args, column: inv.column, targetId: target.uniqueId, relationArgs, file: inv.file, line: inv.line, col: inv.col },
   };
 }
 

@@ -30,8 +30,9 @@ export interface ManifestNode {
   loader?: string;
   loaded_at_field?: string | null;
   /** A generic test's test and arguments (column_name among them); a singular test has none. */
-  test_metadata?: { name: string; kwargs: Record<string, unknown> };
+  test_metadata?: { name: string; kwargs: Record<string, unknown>; namespace?: string | null };
   column_name?: string | null;
+  attached_node?: string | null;
 }
 
 export interface Manifest {

@@ -122,6 +122,7 @@ describe('site data from the manifest', () => {
         '  - name: fact',
         '    tests:',
         '      - row_count: { min_value: 1 }',
+        "      - dbt_utils.expression_is_true: { expression: 'tool_key > 0' }",
         '    columns:',
         '      - name: tool_key',
         '        tests:',
@@ -129,6 +130,13 @@ describe('site data from the manifest', () => {
         '      - name: status',
         '        tests:',
         "          - accepted_values: { values: [a, b], config: { where: 'status is not null' } }",
+        'sources:',
+        '  - name: raw',
+        '    tables:',
+        '      - name: events',
+        '        columns:',
+        '          - name: id',
+        '            tests: [not_null]',
         '',
       ].join('\n'),
       'tests/fact_has_rows.sql': 'select 1 from {{ref "fact"}} having count(*) = 0\n',
@@ -142,6 +150,10 @@ describe('site data from the manifest', () => {
         attached_node: 'model.test_project.fact',
       });
       expect(manifest.nodes['test.test_project.fact_has_rows']).not.toHaveProperty('test_metadata');
+      // The package a test was named under; dbt attaches a test to models and seeds only.
+      const metadata = Object.values(manifest.nodes).flatMap((n) => (n.test_metadata ? [{ ...n.test_metadata, attached: n.attached_node }] : []));
+      expect(metadata).toContainEqual({ name: 'expression_is_true', kwargs: { expression: 'tool_key > 0' }, namespace: 'dbt_utils', attached: 'model.test_project.fact' });
+      expect(metadata).toContainEqual({ name: 'not_null', kwargs: { column_name: 'id' }, namespace: null, attached: null });
       const data = site(manifest);
       const shown = (name: string) => {
         const at = data.index.nodes.findIndex((n) => n.name === name);
