@@ -129,6 +129,20 @@ describe.skipIf(!hasChromium)('docs site edge cases in Chromium', () => {
     await page.goBack();
     await page.locator('#lineage g.node[data-id="source.test_project.shop.orders"]').waitFor();
     expect(await page.locator('#lineage g.node text').allTextContents()).toEqual(expect.arrayContaining(['shop.orders', 'archive.orders']));
+    // Arrow keys follow the graph: left to a parent, down and up its column, right back to the child.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-id') ?? document.activeElement?.tagName);
+    await page.locator('#lineage g.node[data-id="model.test_project.all_orders"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    const parent = await focused();
+    expect(['source.test_project.archive.orders', 'source.test_project.shop.orders']).toContain(parent);
+    const other = parent === 'source.test_project.archive.orders' ? 'source.test_project.shop.orders' : 'source.test_project.archive.orders';
+    const top = (id: string) => page.locator(`#lineage g.node[data-id="${id}"]`).evaluate((n) => n.getBoundingClientRect().top);
+    await page.keyboard.press((await top(other)) > (await top(parent!)) ? 'ArrowDown' : 'ArrowUp');
+    expect(await focused()).toBe(other);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('model.test_project.all_orders');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('model.test_project.all_orders');
     await page.goto(`${url}#!/source/source.test_project.shop.orders`);
     await page.check('#show-tests');
     await page.locator('#lineage g.node[data-id="test.test_project.source_not_null_shop_orders_id"]').waitFor();

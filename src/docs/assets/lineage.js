@@ -4,6 +4,7 @@
  *
  *   modelrunLineage.draw(container, { nodes: [{ key, label, type, statusClass, focus, id?, title? }], edges: [[fromKey, toKey]] },
  *                        { colorBy: 'type' | 'status', onOpen(key) })  →  { fit(), zoom(factor), colorBy(mode) }
+ * Arrow keys move the focus between nodes: right to a child, left to a parent, up and down in a column.
  */
 (function () {
   'use strict';
@@ -105,11 +106,47 @@
     } else {
       view.fit();
     }
+    arrowKeys(root, g, view);
     return {
       fit: view.fit,
       zoom: view.zoom,
       colorBy: function (mode) { root.setAttribute('class', 'by-' + mode); },
     };
+  }
+
+  /**
+   * Keyboard moves along the graph as the eye does: right to a child, left to a parent (the one
+   * nearest in height), up and down within the column. Tab alone would visit every node in drawing
+   * order, which in a large graph is no way to follow a path.
+   */
+  function arrowKeys(root, g, view) {
+    function nearestOf(keys, from, accept) {
+      var best = null;
+      var bestDistance = Infinity;
+      keys.forEach(function (k) {
+        var n = g.node(k);
+        if (!accept(n)) return;
+        var d = Math.abs(n.y - from.y) + Math.abs(n.x - from.x) / 4;
+        if (d < bestDistance) { best = k; bestDistance = d; }
+      });
+      return best;
+    }
+    root.addEventListener('keydown', function (ev) {
+      var el = ev.target.closest && ev.target.closest('.node');
+      if (!el || ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'].indexOf(ev.key) < 0) return;
+      ev.preventDefault();
+      var key = el.getAttribute('data-key');
+      var at = g.node(key);
+      var next =
+        ev.key === 'ArrowRight' ? nearestOf(g.successors(key) || [], at, function () { return true; })
+        : ev.key === 'ArrowLeft' ? nearestOf(g.predecessors(key) || [], at, function () { return true; })
+        : nearestOf(g.nodes(), at, function (n) { return Math.abs(n.x - at.x) < 1 && (ev.key === 'ArrowDown' ? n.y > at.y : n.y < at.y); });
+      if (next === null) return;
+      var target = root.querySelector('.node[data-key="' + CSS.escape(next) + '"]');
+      var box = g.node(next);
+      view.reveal(box.x, box.y);
+      target.focus();
+    });
   }
 
   function panZoom(root, width, height, onOpen) {
@@ -187,6 +224,13 @@
         apply();
       },
       zoom: function (factor) { zoomAt(factor, box.x + box.w / 2, box.y + box.h / 2); },
+      // Pans just enough to bring a point into view, keeping the zoom.
+      reveal: function (x, y) {
+        var margin = 40 * scaleFor();
+        box.x = nearest(box.x, x + margin - box.w, x - margin);
+        box.y = nearest(box.y, y + margin - box.h, y - margin);
+        apply();
+      },
       centerOn: function (x, y, w) {
         var r = root.getBoundingClientRect();
         var h = r.width > 0 ? (w * r.height) / r.width : w / 2;
