@@ -61,6 +61,7 @@ class TextReporter implements Reporter {
     const color = r.status === 'success' || r.status === 'pass' ? 'green' : r.status === 'warn' || r.status === 'skipped' ? 'yellow' : 'red';
     const text = `${index} of ${total} ${verb} ${r.status === 'success' ? r.message : description}`;
     this.out.write(dotted(text, this.paint(status, color)) + '\n');
+    if (r.note) this.out.write(`${this.paint('warning:', 'yellow')} ${r.note}\n`);
   }
 
   summary(line: string): void {
@@ -121,6 +122,7 @@ class JsonReporter implements Reporter {
       line: r.line,
       msg: `${index} of ${total} ${doneVerb(r)} ${r.status === 'success' ? r.message : description}`,
       message: r.message,
+      ...(r.note ? { note: r.note } : {}),
     });
   }
 

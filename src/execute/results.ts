@@ -9,6 +9,8 @@ export interface NodeResult {
   /** The bracketed word on the console: OK, ERROR, SKIP, INSERT 3, PASS, FAIL 3, ... */
   statusText: string;
   message: string;
+  /** A warning about a node that built: see Outcome.note. */
+  note?: string;
   startedAt: string;
   completedAt: string;
   executionTime: number;

@@ -129,7 +129,7 @@ async function runOne(
   if (node.resourceType === 'test') return runTestNode(project, node, compiled, session, opts, writes, finish);
   try {
     const outcome = await materialize({ node, compiled, session, existing, projectDir: project.config.dir, statements, changes: opts.changes });
-    return finish({ status: 'success', statusText: outcome.status, message: outcome.message, rowsAffected: outcome.rowsAffected });
+    return finish({ status: 'success', statusText: outcome.status, message: outcome.message, rowsAffected: outcome.rowsAffected, ...(outcome.note ? { note: outcome.note } : {}) });
   } catch (e) {
     if (e instanceof MaterializationError) return finish({ status: 'error', statusText: 'ERROR', message: e.message, file: node.path });
     const template = project.sourceText.get(node.path);

@@ -22,6 +22,8 @@ export interface Outcome {
   /** The bracketed status word: OK, INSERT 120, ... */
   status: string;
   rowsAffected?: number;
+  /** What the user should act on although the model built: a column change the table did not fully take. */
+  note?: string;
 }
 
 /** Where the model's query starts in every statement that wraps it, so DuckDB's "LINE n" maps back. */

@@ -21,11 +21,12 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
   ctx.statements.push(...attachChangesDatabase([node.schema]), create);
   await ctx.session.execute(create);
   try {
-    const { incoming, ...merge } = await mergeInto(ctx, staging);
+    const { incoming, schema, ...merge } = await mergeInto(ctx, staging);
     const asStored = sameColumns(await ctx.session.columns(node.schema, node.identifier), incoming);
     if (!asStored) await ctx.session.execute(`DROP TABLE ${staging}`);
     ctx.changes.set(node.uniqueId, { how: 'merged', relation: asStored ? staging : undefined, ...merge });
-    return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows };
+    const note = schemaChangeNote(node.name, node.config.on_schema_change ?? 'ignore', schema, merge.rowsAfter - merge.rows);
+    return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows, ...(note ? { note } : {}) };
   } catch (e) {
     await ctx.session.execute(`DROP TABLE IF EXISTS ${staging}`);
     throw e;
@@ -33,7 +34,7 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
 }
 
 /** Merges the staged rows; returns what it wrote, and the staged rows' columns. */
-async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation' | 'how'> & { incoming: Column[] }> {
+async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit<ChangedRows, 'relation' | 'how'> & { incoming: Column[]; schema: SchemaPlan }> {
   const { node, session } = ctx;
   const target = relationName(node.schema, node.identifier);
   const existingColumns = await session.columns(node.schema, node.identifier);
@@ -57,7 +58,7 @@ async function mergeInto(ctx: MaterializeContext, staging: string): Promise<Omit
   const rows = counts[counts.length - 1]!;
   const deleted = keys.length > 0 ? counts[counts.length - 2]! : 0;
   const rowsBefore = Number(before!.n);
-  return { rows, uniqueKeys: keys, rowsBefore, rowsAfter: rowsBefore - deleted + rows, incoming: newColumns };
+  return { rows, uniqueKeys: keys, rowsBefore, rowsAfter: rowsBefore - deleted + rows, incoming: newColumns, schema: plan };
 }
 
 async function stagingColumns(ctx: MaterializeContext, staging: string): Promise<Column[]> {
@@ -80,6 +81,33 @@ export function uniqueKeys(key: unknown): string[] {
 export interface SchemaPlan {
   alterations: string[];
   insertColumns: string[];
+  /** The query's columns the table lacked, and the table's the query no longer has. */
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * What a merge across a change of columns leaves for the user to act on: columns the table never got
+ * (ignore), or the rows already there, which hold NULL in a column added now. The build still
+ * passes, so without a line saying so the table quietly differs from a full refresh.
+ */
+export function schemaChangeNote(model: string, mode: string, plan: SchemaPlan, oldRows: number): string | undefined {
+  const names = (list: string[]) => list.join(', ');
+  const refresh = 'run with --full-refresh to rebuild it';
+  if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
+    if (plan.added.length === 0 || oldRows === 0) return undefined;
+    return `${model}: added ${plural(plan.added, 'column')} ${names(plan.added)}; the ${oldRows.toLocaleString('en-US')} rows already in the table hold NULL in ${plan.added.length === 1 ? 'it' : 'them'} — ${refresh} with values`;
+  }
+  const parts = [
+    plan.added.length > 0 ? `the query's new ${plural(plan.added, 'column')} ${names(plan.added)} ${plan.added.length === 1 ? 'is' : 'are'} not in the table` : '',
+    plan.removed.length > 0 ? `the table's ${plural(plan.removed, 'column')} ${names(plan.removed)} ${plan.removed.length === 1 ? 'is' : 'are'} no longer in the query (new rows hold NULL there)` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) return undefined;
+  return `${model}: ${parts.join('; ')}, as on_schema_change is ignore — ${refresh}, or set on_schema_change: append_new_columns or sync_all_columns`;
+}
+
+function plural(list: readonly string[], word: string): string {
+  return list.length === 1 ? word : `${word}s`;
 }
 
 /** What an incremental run does when the query's columns no longer match the table's (dbt's on_schema_change). */
@@ -88,7 +116,8 @@ export function planSchemaChange(model: string, mode: string, existing: readonly
   const added = incoming.filter((c) => !has(existing, c.name));
   const removed = existing.filter((c) => !has(incoming, c.name));
   const shared = incoming.filter((c) => has(existing, c.name)).map((c) => c.name);
-  if (added.length === 0 && removed.length === 0) return { alterations: [], insertColumns: shared };
+  const names = { added: added.map((c) => c.name), removed: removed.map((c) => c.name) };
+  if (added.length === 0 && removed.length === 0) return { alterations: [], insertColumns: shared, ...names };
   const change = [
     added.length ? `new columns ${added.map((c) => c.name).join(', ')}` : '',
     removed.length ? `removed columns ${removed.map((c) => c.name).join(', ')}` : '',
@@ -97,13 +126,14 @@ export function planSchemaChange(model: string, mode: string, existing: readonly
     case 'fail':
       throw new MaterializationError(`the columns of ${model} changed (${change}) and on_schema_change is "fail" — run with --full-refresh, or set on_schema_change: append_new_columns`);
     case 'append_new_columns':
-      return { alterations: added.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${c.type}`), insertColumns: incoming.map((c) => c.name) };
+      return { alterations: added.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${c.type}`), insertColumns: incoming.map((c) => c.name), ...names };
     case 'sync_all_columns':
       return {
         alterations: [...added.map((c) => `ADD COLUMN ${quoteIdent(c.name)} ${c.type}`), ...removed.map((c) => `DROP COLUMN ${quoteIdent(c.name)}`)],
         insertColumns: incoming.map((c) => c.name),
+        ...names,
       };
     default:
-      return { alterations: [], insertColumns: shared };
+      return { alterations: [], insertColumns: shared, ...names };
   }
 }
