@@ -3,7 +3,7 @@
  * the compiled CLI (dist/, built by `tsc -p tsconfig.build.json`) and checks the real relations in
  * the DuckDB warehouse file, the exit code, the console output and the artifacts under target/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exec, expectExit, output, readProjectFile, rows, runCli, summaryCounts, tempFolders, writeFile, type CliResult } from '../test-support/project.js';
@@ -166,6 +166,22 @@ describe.concurrent('view', () => {
     writeFile(dir, 'models/people.sql', '{{config materialized="view" alias="PEOPLE"}}\nselect 3 as id\n');
     expectExit(await build(dir), 0);
     expect(await rows(dir, 'select id from main.people')).toEqual([{ id: 3 }]);
+  });
+
+  it('warns about a table and a view that no node builds any more (a model renamed, one removed), until they are dropped', async () => {
+    const dir = project({ 'models/dim_time.sql': '{{config materialized="table"}}\nselect 1 as hour\n', 'models/hours_v.sql': 'select 1 as n\n', 'models/kept.sql': 'select 1 as k\n' });
+    expectExit(await build(dir), 0);
+    rmSync(join(dir, 'models/dim_time.sql'));
+    rmSync(join(dir, 'models/hours_v.sql'));
+    writeFile(dir, 'models/dim_hours.sql', '{{config materialized="table"}}\nselect 1 as hour\n');
+    const r = await build(dir);
+    expectExit(r, 0);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      'warning: main.dim_time is in the warehouse, but no model, seed or source of the project builds it (renamed or removed?): it no longer updates, and queries that read it get stale rows — point them at the new name, then drop it: DROP TABLE "main"."dim_time"',
+      'warning: main.hours_v is in the warehouse, but no model, seed or source of the project builds it (renamed or removed?): it no longer updates, and queries that read it get stale rows — point them at the new name, then drop it: DROP VIEW "main"."hours_v"',
+    ]);
+    await exec(dir, 'DROP TABLE "main"."dim_time"', 'DROP VIEW "main"."hours_v"');
+    expect((await build(dir)).stderr).toBe('');
   });
 
   it('switches a model from table to view and back again', async () => {

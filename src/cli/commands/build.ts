@@ -24,6 +24,7 @@ import type { ResourceType } from '../../graph/nodes.js';
 import type { LoadedProject } from '../../project/load.js';
 import { error, UserError, type Diagnostic } from '../../util/diagnostics.js';
 import { quoteIdent } from '../../util/sql.js';
+import { strayRelations } from '../../execute/stray-relations.js';
 import type { CommonOptions } from '../options.js';
 import { counted } from '../../util/counted.js';
 import { countByType, loadOrFail, selectInOrder } from '../pipeline.js';
@@ -87,6 +88,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       if (runnable.length > 0 || command.extract) await forgetTestState(session);
       return state;
     });
+    if (command.types.includes('model')) for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], s))) reporter.diagnostic(d);
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
       landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh), changes: testState ? changes : undefined });
