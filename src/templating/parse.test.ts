@@ -29,4 +29,13 @@ describe('parseTemplate', () => {
     ];
     for (const [text, message] of cases) expect(errorOf(text), text).toEqual([`m.sql:${message}`]);
   });
+
+  it("shows the Handlebars for a call written as dbt's Jinja, at the call", () => {
+    expect(errorOf("select *\nfrom {{ ref('fact_analytics') }}\n")).toEqual([`m.sql:2:6: error: template syntax error: {{ ref('fact_analytics') }} is dbt's Jinja — modelrun templates are Handlebars: write {{ref "fact_analytics"}}`]);
+    expect(errorOf("{{ config(materialized='incremental', unique_key=\"id\") }}\nselect 1 from {{source('raw', 'orders')}}")).toEqual([
+      `m.sql:1:1: error: template syntax error: {{ config(materialized='incremental', unique_key="id") }} is dbt's Jinja — modelrun templates are Handlebars: write {{config materialized="incremental" unique_key="id"}}`,
+    ]);
+    // Not a plain call (an expression inside): Handlebars' own complaint, in words.
+    expect(errorOf("{{ ref('a' ~ b) }}")).toEqual(['m.sql:1:4: error: template syntax error: unexpected character inside {{ }}']);
+  });
 });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import type { Program } from './ast.js';
 import { parseFlatTemplate } from './fast-parse.js';
+import { jinjaCall } from './jinja-hint.js';
 import { tagStructureError } from './tag-structure.js';
 
 // Flat templates never need Handlebars' parser, so it is loaded on first use.
@@ -24,7 +25,12 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     // problem starts: then that is the first problem of the file.
     const structure = tagStructureError(text);
     const first = structure && startsNoLater(structure.from ?? structure, found);
-    return { diagnostics: [first ? error(`template syntax error: ${structure.message}`, file, structure.line, structure.col) : found] };
+    if (first) return { diagnostics: [error(`template syntax error: ${structure.message}`, file, structure.line, structure.col)] };
+    const jinja = jinjaCall(text);
+    if (jinja && startsNoLater(jinja, found)) {
+      return { diagnostics: [error(`template syntax error: ${jinja.written} is dbt's Jinja — modelrun templates are Handlebars: write ${jinja.handlebars}`, file, jinja.line, jinja.col)] };
+    }
+    return { diagnostics: [found] };
   }
 }
 
