@@ -41,6 +41,8 @@ describe('crash recovery', () => {
     }
   }, 30_000);
 
+  // The timeout guards against a hang, it is not a timing check: 35 s alone, up to 99 s beside other
+  // test files on two busy cores.
   it('stays exactly-once over 32 randomised runs mixing faults, mutations, kills and full refreshes', async () => {
     const { server, creds } = await startServer(150);
     const rng = new Prng(42);
@@ -119,5 +121,5 @@ describe('crash recovery', () => {
     } finally {
       await server.close();
     }
-  }, 90_000);
+  }, 240_000);
 });
