@@ -4,27 +4,27 @@ import { warning, type Diagnostic } from '../util/diagnostics.js';
 import { quoteIdent, quoteLiteral } from '../util/sql.js';
 
 /**
- * Tables and views in the schemas the project builds into that no node of the project builds: what
- * a renamed or removed model left behind. Nothing updates them any more, yet a BI query that still
- * names one runs without an error on data that silently goes stale, so each gets a warning.
+ * Tables that modelrun wrote in an earlier run (`written`: the table keys the test state counts) and
+ * that no node of the project builds now: what a renamed or removed model left behind. Nothing
+ * updates them any more, yet a BI query that still names one runs without an error on rows that
+ * silently go stale, so each gets a warning. Tables modelrun never wrote are the user's own; a view
+ * left behind still reads current rows.
  */
-export async function strayRelations(nodes: readonly GraphNode[], session: Session): Promise<Diagnostic[]> {
+export async function strayRelations(nodes: readonly GraphNode[], written: ReadonlySet<string>, session: Session): Promise<Diagnostic[]> {
   const built = nodes.filter((n) => (n.resourceType === 'model' && n.config.materialized !== 'ephemeral') || n.resourceType === 'seed');
   const schemas = [...new Set(built.map((n) => n.schema.toLowerCase()))];
   if (schemas.length === 0) return [];
   const known = new Set(nodes.filter((n) => n.resourceType !== 'test').map((n) => relationKey(n.schema, n.identifier)));
   const inSchemas = `lower(schema_name) IN (${schemas.map(quoteLiteral).join(', ')})`;
   const rows = await session.query(
-    `SELECT schema_name, table_name AS name, 'TABLE' AS kind FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() AND ${inSchemas}
-     UNION ALL SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal AND NOT temporary AND database_name = current_database() AND ${inSchemas}
-     ORDER BY 1, 2`,
+    `SELECT schema_name, table_name AS name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() AND ${inSchemas} ORDER BY 1, 2`,
   );
   return rows
-    .filter((r) => !known.has(relationKey(String(r.schema_name), String(r.name))))
-    .map((r) => {
-      const [schema, name, kind] = [String(r.schema_name), String(r.name), String(r.kind)];
-      return warning(
-        `${schema}.${name} is in the warehouse, but no model, seed or source of the project builds it (renamed or removed?): it no longer updates, and queries that read it get stale rows — point them at the new name, then drop it: DROP ${kind} ${quoteIdent(schema)}.${quoteIdent(name)}`,
-      );
-    });
+    .map((r) => ({ schema: String(r.schema_name), name: String(r.name) }))
+    .filter((t) => written.has(relationKey(t.schema, t.name)) && !known.has(relationKey(t.schema, t.name)))
+    .map(({ schema, name }) =>
+      warning(
+        `${schema}.${name} is in the warehouse, but no model or seed of the project builds it any more (renamed or removed?): it no longer updates, and queries that read it get stale rows — point them at the new name, then drop it: DROP TABLE ${quoteIdent(schema)}.${quoteIdent(name)}`,
+      ),
+    );
 }

@@ -88,7 +88,10 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       if (runnable.length > 0 || command.extract) await forgetTestState(session);
       return state;
     });
-    if (command.types.includes('model')) for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], s))) reporter.diagnostic(d);
+    if (command.types.includes('model') && testState) {
+      const written = new Set(testState.rows.keys());
+      for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], written, s))) reporter.diagnostic(d);
+    }
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
       landed = await extractForSelection(project, selected, warehouse as DuckDBWarehouse, reporter, { fullRefresh: Boolean(opts.fullRefresh), changes: testState ? changes : undefined });
