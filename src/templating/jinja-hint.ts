@@ -4,15 +4,18 @@ import { lineCol } from '../util/text-position.js';
 const JINJA_CALL = /\{\{-?\s*([A-Za-z_]\w*)\s*\(([^(){}]*)\)\s*-?\}\}/g;
 
 /**
- * The first tag written as a Jinja call, with the Handlebars that means the same: people arriving
- * from dbt write `{{ ref('x') }}` by habit, and Handlebars only says it met an unexpected character.
+ * The tag written as a Jinja call where Handlebars stopped, with the Handlebars that means the same:
+ * people arriving from dbt write `{{ ref('x') }}` by habit, and Handlebars only says it met an
+ * unexpected character. Only where it stopped: the same text in a comment or a raw block is fine.
  */
-export function jinjaCall(text: string): { line: number; col: number; written: string; handlebars: string } | undefined {
+export function jinjaCallAt(text: string, at: { line: number; col?: number }): { line: number; col: number; written: string; handlebars: string } | undefined {
   for (const m of text.matchAll(JINJA_CALL)) {
-    const args = splitArgs(m[2]!);
-    if (args === undefined) continue;
-    const { line, col } = lineCol(text, m.index!);
-    return { line, col, written: m[0], handlebars: `{{${[m[1]!, ...args].join(' ')}}}` };
+    const start = lineCol(text, m.index!);
+    const end = lineCol(text, m.index! + m[0].length - 1);
+    const col = at.col ?? start.col;
+    const inside = (at.line > start.line || (at.line === start.line && col >= start.col)) && (at.line < end.line || (at.line === end.line && col <= end.col));
+    const args = inside ? splitArgs(m[2]!) : undefined;
+    if (args !== undefined) return { ...start, written: m[0], handlebars: `{{${[m[1]!, ...args].join(' ')}}}` };
   }
   return undefined;
 }
@@ -25,7 +28,8 @@ function splitArgs(list: string): string[] | undefined {
     const m = /^\s*(?:(\w+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?|true|false|True|False))\s*$/.exec(part);
     if (!m) return undefined;
     const value = m[2] ?? m[3];
-    const literal = value !== undefined ? JSON.stringify(value) : m[4]!.toLowerCase();
+    // Handlebars strings unescape \" only: a backslash stays as written.
+    const literal = value !== undefined ? `"${value.replace(/"/g, '\\"')}"` : m[4]!.toLowerCase();
     out.push(m[1] ? `${m[1]}=${literal}` : literal);
   }
   return out;

@@ -35,6 +35,11 @@ describe('parseTemplate', () => {
     expect(errorOf("{{ config(materialized='incremental', unique_key=\"id\") }}\nselect 1 from {{source('raw', 'orders')}}")).toEqual([
       `m.sql:1:1: error: template syntax error: {{ config(materialized='incremental', unique_key="id") }} is dbt's Jinja — modelrun templates are Handlebars: write {{config materialized="incremental" unique_key="id"}}`,
     ]);
+    // The same text in a comment, a raw block or behind a backslash is fine: the real mistake is reported.
+    for (const before of ["{{!-- old: {{ ref('x') }} --}}", "{{{{raw}}}}{{ ref('x') }}{{{{/raw}}}}", "\\{{ ref('x') }}"]) {
+      expect(errorOf(`${before}\nselect {{foo bar=}} from t`), before).toEqual(['m.sql:2:18: error: template syntax error: a name or a value is missing before "}}"']);
+    }
+    expect(errorOf("{{ ref('a\\b') }}")).toEqual([`m.sql:1:1: error: template syntax error: {{ ref('a\\b') }} is dbt's Jinja — modelrun templates are Handlebars: write {{ref "a\\b"}}`]);
     // Not a plain call (an expression inside): Handlebars' own complaint, in words.
     expect(errorOf("{{ ref('a' ~ b) }}")).toEqual(['m.sql:1:4: error: template syntax error: unexpected character inside {{ }}']);
   });

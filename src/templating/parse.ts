@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { error, type Diagnostic } from '../util/diagnostics.js';
 import type { Program } from './ast.js';
 import { parseFlatTemplate } from './fast-parse.js';
-import { jinjaCall } from './jinja-hint.js';
+import { jinjaCallAt } from './jinja-hint.js';
 import { tagStructureError } from './tag-structure.js';
 
 // Flat templates never need Handlebars' parser, so it is loaded on first use.
@@ -26,8 +26,8 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     const structure = tagStructureError(text);
     const first = structure && startsNoLater(structure.from ?? structure, found);
     if (first) return { diagnostics: [error(`template syntax error: ${structure.message}`, file, structure.line, structure.col)] };
-    const jinja = jinjaCall(text);
-    if (jinja && startsNoLater(jinja, found)) {
+    const jinja = found.line === undefined ? undefined : jinjaCallAt(text, { line: found.line, col: found.col });
+    if (jinja) {
       return { diagnostics: [error(`template syntax error: ${jinja.written} is dbt's Jinja — modelrun templates are Handlebars: write ${jinja.handlebars}`, file, jinja.line, jinja.col)] };
     }
     return { diagnostics: [found] };
