@@ -110,7 +110,7 @@ class JsonReporter implements Reporter {
   }
 
   nodeDone(index: number, total: number, description: string, r: NodeResult): void {
-    this.emit('node_finished', r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' ? 'warn' : 'info', {
+    this.emit('node_finished', r.status === 'error' || r.status === 'fail' ? 'error' : r.status === 'warn' || r.note ? 'warn' : 'info', {
       index,
       total,
       unique_id: r.uniqueId,

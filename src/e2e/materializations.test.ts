@@ -598,10 +598,10 @@ describe.concurrent('incremental', () => {
       // Every model that built without taking the whole change says so, under its line, with the fix.
       expect(r1.stdout).not.toContain('warning:');
       expect(r2.stdout.split('\n').filter((l) => l.startsWith('warning:')).sort()).toEqual([
-        'warning: inc_append: added column b; the 2 rows already in the table hold NULL in it — run with --full-refresh to rebuild it with values',
-        "warning: inc_default: the query's new column b is not in the table; the table's column c is no longer in the query (new rows hold NULL there), as on_schema_change is ignore — run with --full-refresh to rebuild it, or set on_schema_change: append_new_columns or sync_all_columns",
-        "warning: inc_ignore: the query's new column b is not in the table; the table's column c is no longer in the query (new rows hold NULL there), as on_schema_change is ignore — run with --full-refresh to rebuild it, or set on_schema_change: append_new_columns or sync_all_columns",
-        'warning: inc_sync: added column b; the 2 rows already in the table hold NULL in it — run with --full-refresh to rebuild it with values',
+        "warning: inc_append: added column b; the 2 rows already in the table hold NULL in it; the table's column c is no longer in the query (new rows hold NULL there) — run with --full-refresh to rebuild it",
+        "warning: inc_default: the query's new column b is not in the table (on_schema_change is ignore); the table's column c is no longer in the query (new rows hold NULL there) — run with --full-refresh to rebuild it, or set on_schema_change: append_new_columns or sync_all_columns",
+        "warning: inc_ignore: the query's new column b is not in the table (on_schema_change is ignore); the table's column c is no longer in the query (new rows hold NULL there) — run with --full-refresh to rebuild it, or set on_schema_change: append_new_columns or sync_all_columns",
+        'warning: inc_sync: added column b; the 2 rows already in the table hold NULL in it — run with --full-refresh to rebuild it',
       ]);
       const lines = r2.stdout.split('\n');
       expect(lines[lines.findIndex((l) => /OK inserted into sql incremental model main\.inc_append /.test(l)) + 1]).toMatch(/^warning: inc_append: /);

@@ -25,7 +25,7 @@ export async function materializeIncremental(ctx: MaterializeContext): Promise<O
     const asStored = sameColumns(await ctx.session.columns(node.schema, node.identifier), incoming);
     if (!asStored) await ctx.session.execute(`DROP TABLE ${staging}`);
     ctx.changes.set(node.uniqueId, { how: 'merged', relation: asStored ? staging : undefined, ...merge });
-    const note = schemaChangeNote(node.name, node.config.on_schema_change ?? 'ignore', schema, merge.rowsAfter - merge.rows);
+    const note = schemaChangeNote(node.name, node.config.on_schema_change ?? 'ignore', schema, merge.rowsAfter - merge.rows, node.config.full_refresh);
     return { message: `inserted into ${what}`, status: 'OK', rowsAffected: merge.rows, ...(note ? { note } : {}) };
   } catch (e) {
     await ctx.session.execute(`DROP TABLE IF EXISTS ${staging}`);
@@ -88,22 +88,26 @@ export interface SchemaPlan {
 
 /**
  * What a merge across a change of columns leaves for the user to act on: columns the table never got
- * (ignore), or the rows already there, which hold NULL in a column added now. The build still
- * passes, so without a line saying so the table quietly differs from a full refresh.
+ * (ignore), the rows already there, which hold NULL in a column added now, and columns the table
+ * keeps that new rows leave NULL. The build still passes, so without a line saying so the table
+ * quietly differs from a full refresh.
  */
-export function schemaChangeNote(model: string, mode: string, plan: SchemaPlan, oldRows: number): string | undefined {
+export function schemaChangeNote(model: string, mode: string, plan: SchemaPlan, oldRows: number, fullRefresh: unknown): string | undefined {
   const names = (list: string[]) => list.join(', ');
-  const refresh = 'run with --full-refresh to rebuild it';
-  if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
-    if (plan.added.length === 0 || oldRows === 0) return undefined;
-    return `${model}: added ${plural(plan.added, 'column')} ${names(plan.added)}; the ${oldRows.toLocaleString('en-US')} rows already in the table hold NULL in ${plan.added.length === 1 ? 'it' : 'them'} — ${refresh} with values`;
-  }
+  const are = (list: string[]) => (list.length === 1 ? 'is' : 'are');
+  const appends = mode === 'append_new_columns' || mode === 'sync_all_columns';
   const parts = [
-    plan.added.length > 0 ? `the query's new ${plural(plan.added, 'column')} ${names(plan.added)} ${plan.added.length === 1 ? 'is' : 'are'} not in the table` : '',
-    plan.removed.length > 0 ? `the table's ${plural(plan.removed, 'column')} ${names(plan.removed)} ${plan.removed.length === 1 ? 'is' : 'are'} no longer in the query (new rows hold NULL there)` : '',
+    appends && plan.added.length > 0 && oldRows > 0
+      ? `added ${plural(plan.added, 'column')} ${names(plan.added)}; the ${oldRows.toLocaleString('en-US')} ${oldRows === 1 ? 'row' : 'rows'} already in the table ${oldRows === 1 ? 'holds' : 'hold'} NULL in ${plan.added.length === 1 ? 'it' : 'them'}`
+      : '',
+    !appends && plan.added.length > 0 ? `the query's new ${plural(plan.added, 'column')} ${names(plan.added)} ${are(plan.added)} not in the table (on_schema_change is ignore)` : '',
+    mode !== 'sync_all_columns' && plan.removed.length > 0 ? `the table's ${plural(plan.removed, 'column')} ${names(plan.removed)} ${are(plan.removed)} no longer in the query (new rows hold NULL there)` : '',
   ].filter(Boolean);
   if (parts.length === 0) return undefined;
-  return `${model}: ${parts.join('; ')}, as on_schema_change is ignore — ${refresh}, or set on_schema_change: append_new_columns or sync_all_columns`;
+  // A model that refuses --full-refresh is only rebuilt once that setting goes.
+  const rebuild = fullRefresh === false ? 'remove full_refresh=false from its config, then run with --full-refresh' : 'run with --full-refresh';
+  const fix = appends ? `${rebuild} to rebuild it` : `${rebuild} to rebuild it, or set on_schema_change: append_new_columns or sync_all_columns`;
+  return `${model}: ${parts.join('; ')} — ${fix}`;
 }
 
 function plural(list: readonly string[], word: string): string {
