@@ -110,7 +110,7 @@ describe('test state', () => {
       const skipped = await recountUnlandedSources(state, nodes, [...ranNow, result(events.uniqueId, 'skipped', { phase: 'extract' })], session, await warehouse.relations());
       expect(skipped).toEqual(moved);
       // Unknown until now: recorded, for the test that ran on it.
-      const unknown = await recountUnlandedSources({ clean: new Map(state.clean), rows: new Map() }, nodes, ranNow, session, await warehouse.relations());
+      const unknown = await recountUnlandedSources({ clean: new Map(state.clean), rows: new Map(), built: new Map() }, nodes, ranNow, session, await warehouse.relations());
       expect(unknown.rows.get('raw.events')).toBe(7);
       expect([...unknown.clean.keys()]).toEqual(['test.p.ran']);
       // Gone: nothing to record.

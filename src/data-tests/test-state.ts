@@ -16,6 +16,11 @@ import { quoteLiteral, relationName } from '../util/sql.js';
 export interface TestState {
   clean: Map<string, CleanTest>;
   rows: Map<string, number>;
+  /**
+   * Project name → the tables its runs have built that still exist, so that a table a renamed or
+   * removed model left behind can be told from another project's in the same file, or the user's own.
+   */
+  built: Map<string, Set<string>>;
 }
 
 /**
@@ -32,7 +37,7 @@ export interface CleanTest {
 const TABLE = 'modelrun.test_state';
 
 export function emptyTestState(): TestState {
-  return { clean: new Map(), rows: new Map() };
+  return { clean: new Map(), rows: new Map(), built: new Map() };
 }
 
 /** The state the last run left in the warehouse; empty when there is none. */
@@ -46,6 +51,7 @@ export async function readTestState(session: Session): Promise<TestState> {
     const [name, value] = [String(r.name), String(r.value)];
     if (r.kind === 'clean') hashes.set(name, value);
     else if (r.kind === 'reads') reads.set(name, [...(reads.get(name) ?? []), value]);
+    else if (r.kind === 'built') state.built.set(name, new Set([...(state.built.get(name) ?? []), value]));
     else state.rows.set(name, Number(r.value));
   }
   // A clean test without the tables it read (a state written before they were kept) proves nothing.
@@ -55,10 +61,11 @@ export async function readTestState(session: Session): Promise<TestState> {
 
 /** Writes the state; an empty one leaves no table behind (a run that built nothing keeps the warehouse as it was). */
 export async function writeTestState(session: Session, state: TestState): Promise<void> {
-  if (state.clean.size === 0 && state.rows.size === 0) return forgetTestState(session);
+  if (state.clean.size === 0 && state.rows.size === 0 && state.built.size === 0) return forgetTestState(session);
   const rows = [
     ...[...state.clean].flatMap(([name, { hash, reads }]) => [['clean', name, hash], ...reads.map((table) => ['reads', name, table])]),
     ...[...state.rows].map(([name, n]) => ['rows', name, String(n)]),
+    ...[...state.built].flatMap(([project, tables]) => [...tables].map((table) => ['built', project, table])),
   ];
   await session.transaction([
     'CREATE SCHEMA IF NOT EXISTS modelrun',
@@ -130,7 +137,7 @@ export function nextTestState(
     if ((r.status === 'pass' || r.status === 'warn') && r.failures === 0 && countsFailingRows(node.config) && sql !== undefined) clean.set(r.uniqueId, { hash: testSqlHash(sql), reads: tablesRead(node, nodes) });
     else clean.delete(r.uniqueId);
   }
-  return { clean, rows };
+  return { clean, rows, built: previous.built };
 }
 
 function tablesRead(test: GraphNode, nodes: ReadonlyMap<string, GraphNode>): string[] {
@@ -175,5 +182,17 @@ export async function recountUnlandedSources(
     rows.set(key, n);
     for (const id of tests) if (!ran.has(id)) clean.delete(id);
   }
-  return { clean, rows };
+  return { clean, rows, built: state.built };
+}
+
+/**
+ * The state's record of the tables `project` has built, after a run: those it builds now and those
+ * it built before, as far as they still exist (`relations`, what the run left in the warehouse).
+ */
+export function withBuiltTables(state: TestState, project: string, nodes: readonly GraphNode[], relations: ReadonlyMap<string, RelationKind>): TestState {
+  const exists = (key: string) => relations.get(key) === 'table';
+  const now = nodes.filter(isStoredTable).map(tableKey);
+  const built = new Map(state.built);
+  built.set(project, new Set([...(state.built.get(project) ?? []), ...now].filter(exists)));
+  return { ...state, built };
 }

@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exec, expectExit, output, readProjectFile, rows, runCli, summaryCounts, tempFolders, writeFile, type CliResult } from '../test-support/project.js';
+import { exec, expectExit, output, readProjectFile, rows, runCli, summaryCounts, tempFolders, warehousePath, writeFile, type CliResult } from '../test-support/project.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -168,25 +168,35 @@ describe.concurrent('view', () => {
     expect(await rows(dir, 'select id from main.people')).toEqual([{ id: 3 }]);
   });
 
-  it("warns about a table it built that no model builds any more (renamed, removed), until it is dropped; never about the user's own tables", async () => {
+  it("warns about a table it built that no model builds any more (renamed, removed, made ephemeral), until it is dropped; never about another project's or the user's own", async () => {
     const dir = project({
       'models/dim_time.sql': '{{config materialized="table"}}\nselect 1 as hour\n',
       'models/old_rates.sql': '{{config materialized="incremental"}}\nselect 1 as rate\n',
+      'models/inlined.sql': '{{config materialized="table"}}\nselect 1 as i\n',
       'models/hours_v.sql': 'select 1 as n\n',
     });
     expectExit(await build(dir), 0);
+    // Another project building into the same file, and a table of the user's own.
+    const other = project({
+      'project.yml': 'name: other_project\nprofile: other_project\n',
+      'profiles.yml': `other_project:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: ${JSON.stringify(warehousePath(dir))}, threads: 1 }\n`,
+      'models/theirs.sql': '{{config materialized="table"}}\nselect 1 as t\n',
+    });
+    expect((await build(other)).stderr).toBe('');
     await exec(dir, 'CREATE TABLE main.mine AS SELECT 1 AS x');
     rmSync(join(dir, 'models/dim_time.sql'));
     rmSync(join(dir, 'models/old_rates.sql'));
     rmSync(join(dir, 'models/hours_v.sql'));
     writeFile(dir, 'models/dim_hours.sql', '{{config materialized="table"}}\nselect 1 as hour\n');
+    writeFile(dir, 'models/inlined.sql', '{{config materialized="ephemeral"}}\nselect 1 as i\n');
     const r = await build(dir);
     expectExit(r, 0);
     const stray = (t: string) => `warning: main.${t} is in the warehouse, but no model or seed of the project builds it any more (renamed or removed?): it no longer updates, and queries that read it get stale rows — point them at the new name, then drop it: DROP TABLE "main"."${t}"`;
-    expect(r.stderr.split('\n').filter(Boolean)).toEqual([stray('dim_time'), stray('old_rates')]);
-    // Still there on the next build; gone once dropped.
-    expect((await build(dir)).stderr.split('\n').filter(Boolean)).toEqual([stray('dim_time'), stray('old_rates')]);
-    await exec(dir, 'DROP TABLE "main"."dim_time"', 'DROP TABLE "main"."old_rates"');
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([stray('dim_time'), stray('inlined'), stray('old_rates')]);
+    // Still there on the next build; gone once dropped. The other project is never told about them.
+    expect((await build(dir)).stderr.split('\n').filter(Boolean)).toEqual([stray('dim_time'), stray('inlined'), stray('old_rates')]);
+    expect((await build(other)).stderr).toBe('');
+    await exec(dir, 'DROP TABLE "main"."dim_time"', 'DROP TABLE "main"."old_rates"', 'DROP TABLE "main"."inlined"');
     expect((await build(dir)).stderr).toBe('');
   });
 

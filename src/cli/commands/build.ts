@@ -14,7 +14,7 @@ import { landsFromSupabase } from '../../config/schema-yaml.js';
 import { dataQualityReport } from '../../data-tests/quality-report.js';
 import { freshnessTargets, runFreshness, type SourceFreshness } from '../../data-tests/run-freshness.js';
 import { failuresSchema } from '../../data-tests/run-test.js';
-import { forgetTestState, nextTestState, readTestState, recountUnlandedSources, writeTestState, type TestState } from '../../data-tests/test-state.js';
+import { forgetTestState, nextTestState, readTestState, recountUnlandedSources, withBuiltTables, writeTestState, type TestState } from '../../data-tests/test-state.js';
 import { attachChangesDatabase, type ChangeLog } from '../../materializations/changed-rows.js';
 import { parentsWithTestEdges } from '../../data-tests/test-edges.js';
 import { executeNodes } from '../../execute/run-nodes.js';
@@ -88,9 +88,9 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       if (runnable.length > 0 || command.extract) await forgetTestState(session);
       return state;
     });
-    if (command.types.includes('model') && testState) {
-      const written = new Set(testState.rows.keys());
-      for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], written, s))) reporter.diagnostic(d);
+    const built = testState?.built.get(project.config.name);
+    if (command.types.includes('model') && built) {
+      for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], built, s))) reporter.diagnostic(d);
     }
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
@@ -128,7 +128,8 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     const relations = testState || reportsQuality ? await warehouse.relations() : new Map<string, RelationKind>();
     if (testState) {
       const next = nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql);
-      await withSession(warehouse, async (s) => writeTestState(s, await recountUnlandedSources(next, project.nodes, all, s, relations)));
+      const recounted = (s: Session) => recountUnlandedSources(next, project.nodes, all, s, relations);
+      await withSession(warehouse, async (s) => writeTestState(s, withBuiltTables(await recounted(s), project.config.name, [...project.nodes.values()], relations)));
     }
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
