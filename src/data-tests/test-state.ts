@@ -17,8 +17,9 @@ export interface TestState {
   clean: Map<string, CleanTest>;
   rows: Map<string, number>;
   /**
-   * Project name → the tables its runs have built that still exist, so that a table a renamed or
-   * removed model left behind can be told from another project's in the same file, or the user's own.
+   * "project/target" → the tables its runs have built that still exist, so that a table a renamed
+   * or removed model left behind can be told from another project's or target's in the same file,
+   * or the user's own.
    */
   built: Map<string, Set<string>>;
 }
@@ -186,13 +187,13 @@ export async function recountUnlandedSources(
 }
 
 /**
- * The state's record of the tables `project` has built, after a run: those it builds now and those
- * it built before, as far as they still exist (`relations`, what the run left in the warehouse).
+ * The state's record of the tables `builder` (a project's target) has built, after a run: those it
+ * builds now and those it built before, as far as they still exist (`relations`, what the run left).
  */
-export function withBuiltTables(state: TestState, project: string, nodes: readonly GraphNode[], relations: ReadonlyMap<string, RelationKind>): TestState {
+export function withBuiltTables(state: TestState, builder: string, nodes: readonly GraphNode[], relations: ReadonlyMap<string, RelationKind>): TestState {
   const exists = (key: string) => relations.get(key) === 'table';
   const now = nodes.filter(isStoredTable).map(tableKey);
   const built = new Map(state.built);
-  built.set(project, new Set([...(state.built.get(project) ?? []), ...now].filter(exists)));
+  built.set(builder, new Set([...(state.built.get(builder) ?? []), ...now].filter(exists)));
   return { ...state, built };
 }

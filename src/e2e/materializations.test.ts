@@ -174,9 +174,11 @@ describe.concurrent('view', () => {
       'models/old_rates.sql': '{{config materialized="incremental"}}\nselect 1 as rate\n',
       'models/inlined.sql': '{{config materialized="table"}}\nselect 1 as i\n',
       'models/hours_v.sql': 'select 1 as n\n',
+      'profiles.yml': 'test_project:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: warehouse.duckdb, threads: 1 }\n    prod: { type: duckdb, path: warehouse.duckdb, schema: prod, threads: 1 }\n',
     });
     expectExit(await build(dir), 0);
-    // Another project building into the same file, and a table of the user's own.
+    // The project's other target in the same file, another project, and a table of the user's own.
+    expect((await build(dir, '--target', 'prod')).stderr).toBe('');
     const other = project({
       'project.yml': 'name: other_project\nprofile: other_project\n',
       'profiles.yml': `other_project:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: ${JSON.stringify(warehousePath(dir))}, threads: 1 }\n`,

@@ -88,7 +88,9 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
       if (runnable.length > 0 || command.extract) await forgetTestState(session);
       return state;
     });
-    const built = testState?.built.get(project.config.name);
+    // Per project and target: two targets of one project may build into different schemas of one file.
+    const builder = `${project.config.name}/${project.target.name}`;
+    const built = testState?.built.get(builder);
     if (command.types.includes('model') && built) {
       for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], built, s))) reporter.diagnostic(d);
     }
@@ -129,7 +131,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     if (testState) {
       const next = nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql);
       const recounted = (s: Session) => recountUnlandedSources(next, project.nodes, all, s, relations);
-      await withSession(warehouse, async (s) => writeTestState(s, withBuiltTables(await recounted(s), project.config.name, [...project.nodes.values()], relations)));
+      await withSession(warehouse, async (s) => writeTestState(s, withBuiltTables(await recounted(s), builder, [...project.nodes.values()], relations)));
     }
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
