@@ -15,4 +15,10 @@ describe('schemaChangeNote', () => {
     expect(schemaChangeNote('inc', 'ignore', planSchemaChange('inc', 'ignore', [col('id')], [col('id')]), 5, undefined)).toBeUndefined();
     expect(schemaChangeNote('inc', 'sync_all_columns', planSchemaChange('inc', 'sync_all_columns', [col('id'), col('c')], [col('id'), col('b')]), 0, undefined)).toBeUndefined();
   });
+
+  it('takes a column spelt in another case for the same column, as DuckDB does', () => {
+    const plan = planSchemaChange('inc', 'append_new_columns', [col('id'), col('a')], [col('ID'), col('A')]);
+    expect(plan).toEqual({ alterations: [], insertColumns: ['ID', 'A'], added: [], removed: [] });
+    expect(schemaChangeNote('inc', 'ignore', planSchemaChange('inc', 'ignore', [col('a')], [col('A')]), 3, undefined)).toBeUndefined();
+  });
 });

@@ -116,7 +116,8 @@ function plural(list: readonly string[], word: string): string {
 
 /** What an incremental run does when the query's columns no longer match the table's (dbt's on_schema_change). */
 export function planSchemaChange(model: string, mode: string, existing: readonly Column[], incoming: readonly Column[]): SchemaPlan {
-  const has = (list: readonly Column[], name: string) => list.some((c) => c.name === name);
+  // DuckDB names ignore case: a column the query spells `A` is the table's `a`.
+  const has = (list: readonly Column[], name: string) => list.some((c) => c.name.toLowerCase() === name.toLowerCase());
   const added = incoming.filter((c) => !has(existing, c.name));
   const removed = existing.filter((c) => !has(incoming, c.name));
   const shared = incoming.filter((c) => has(existing, c.name)).map((c) => c.name);
