@@ -51,8 +51,9 @@ export async function readTestState(session: Session): Promise<TestState> {
   for (const r of await session.query(`SELECT kind, name, value FROM ${TABLE} ORDER BY kind, name, value`)) {
     const [name, value] = [String(r.name), String(r.value)];
     if (r.kind === 'clean') hashes.set(name, value);
-    else if (r.kind === 'reads') reads.set(name, [...(reads.get(name) ?? []), value]);
-    else if (r.kind === 'built') state.built.set(name, new Set([...(state.built.get(name) ?? []), value]));
+    // Added in place: copying the list per row would be quadratic in a project of thousands of tables.
+    else if (r.kind === 'reads') reads.set(name, reads.get(name) ?? []).get(name)!.push(value);
+    else if (r.kind === 'built') state.built.set(name, state.built.get(name) ?? new Set()).get(name)!.add(value);
     else state.rows.set(name, Number(r.value));
   }
   // A clean test without the tables it read (a state written before they were kept) proves nothing.

@@ -1,4 +1,4 @@
-import { lineCol } from '../util/text-position.js';
+import { lineCol, offsetOf } from '../util/text-position.js';
 
 /** A dbt-style call inside {{ }}: `{{ ref('orders') }}`, `{{ config(materialized='table') }}`. */
 const JINJA_CALL = /\{\{-?\s*([A-Za-z_]\w*)\s*\(([^(){}]*)\)\s*-?\}\}/g;
@@ -8,14 +8,11 @@ const JINJA_CALL = /\{\{-?\s*([A-Za-z_]\w*)\s*\(([^(){}]*)\)\s*-?\}\}/g;
  * people arriving from dbt write `{{ ref('x') }}` by habit, and Handlebars only says it met an
  * unexpected character. Only where it stopped: the same text in a comment or a raw block is fine.
  */
-export function jinjaCallAt(text: string, at: { line: number; col?: number }): { line: number; col: number; written: string; handlebars: string } | undefined {
+export function jinjaCallAt(text: string, at: { line: number; col: number }): { line: number; col: number; written: string; handlebars: string } | undefined {
+  const stopped = offsetOf(text, at.line, at.col);
   for (const m of text.matchAll(JINJA_CALL)) {
-    const start = lineCol(text, m.index!);
-    const end = lineCol(text, m.index! + m[0].length - 1);
-    const col = at.col ?? start.col;
-    const inside = (at.line > start.line || (at.line === start.line && col >= start.col)) && (at.line < end.line || (at.line === end.line && col <= end.col));
-    const args = inside ? splitArgs(m[2]!) : undefined;
-    if (args !== undefined) return { ...start, written: m[0], handlebars: `{{${[m[1]!, ...args].join(' ')}}}` };
+    const args = m.index! <= stopped && stopped < m.index! + m[0].length ? splitArgs(m[2]!) : undefined;
+    if (args !== undefined) return { ...lineCol(text, m.index!), written: m[0], handlebars: `{{${[m[1]!, ...args].join(' ')}}}` };
   }
   return undefined;
 }

@@ -26,7 +26,7 @@ export function parseTemplate(text: string, file: string): { program?: Program; 
     const structure = tagStructureError(text);
     const first = structure && startsNoLater(structure.from ?? structure, found);
     if (first) return { diagnostics: [error(`template syntax error: ${structure.message}`, file, structure.line, structure.col)] };
-    const jinja = found.line === undefined ? undefined : jinjaCallAt(text, { line: found.line, col: found.col });
+    const jinja = found.line === undefined || found.col === undefined ? undefined : jinjaCallAt(text, { line: found.line, col: found.col });
     if (jinja) {
       return { diagnostics: [error(`template syntax error: ${jinja.written} is dbt's Jinja — modelrun templates are Handlebars: write ${jinja.handlebars}`, file, jinja.line, jinja.col)] };
     }

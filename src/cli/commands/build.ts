@@ -91,8 +91,9 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     // Per project and target: two targets of one project may build into different schemas of one file.
     const builder = `${project.config.name}/${project.target.name}`;
     const built = testState?.built.get(builder);
+    const nodeList = [...project.nodes.values()];
     if (command.types.includes('model') && built) {
-      for (const d of await withSession(warehouse, (s) => strayRelations([...project.nodes.values()], built, s))) reporter.diagnostic(d);
+      for (const d of await withSession(warehouse, (s) => strayRelations(nodeList, built, s))) reporter.diagnostic(d);
     }
     if (command.extract) {
       const { extractForSelection } = await import('../../extract/index.js');
@@ -130,8 +131,7 @@ async function execute(command: CommandShape, opts: CommonOptions, reporter: Rep
     const relations = testState || reportsQuality ? await warehouse.relations() : new Map<string, RelationKind>();
     if (testState) {
       const next = nextTestState(testState, project.nodes, all, changes, (id) => prepared?.compiled.get(id)?.sql);
-      const recounted = (s: Session) => recountUnlandedSources(next, project.nodes, all, s, relations);
-      await withSession(warehouse, async (s) => writeTestState(s, withBuiltTables(await recounted(s), builder, [...project.nodes.values()], relations)));
+      await withSession(warehouse, async (s) => writeTestState(s, withBuiltTables(await recountUnlandedSources(next, project.nodes, all, s, relations), builder, nodeList, relations)));
     }
     writeRunResults(targetDir, all, info, elapsed, { command: command.name, select: opts.select ?? [], exclude: opts.exclude ?? [], target: project.target.name, full_refresh: Boolean(opts.fullRefresh), threads: opts.threads ?? project.target.threads });
     reportResults(project, all, elapsed, reporter);
